@@ -1,0 +1,111 @@
+package io.runstream.platform.security;
+
+import io.runstream.platform.web.PlatformWebConfiguration;
+import io.runstream.platform.web.ProblemExceptionHandler;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
+import reactor.core.publisher.Mono;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every service validates the caller's token itself (defence in depth behind the gateway): a JWT
+ * signed by auth-service, checked against its JWKS, with issuer, audience, expiry and a tenant.
+ * Everything but health, metrics and {@code runstream.security.public-paths} needs a token.
+ * Endpoints declare their permission with {@code @PreAuthorize("hasAuthority('runs:write')")} or
+ * {@link Callers#requiring}.
+ */
+@AutoConfiguration(after = PlatformWebConfiguration.class, before = {ReactiveWebSecurityAutoConfiguration.class,
+        ReactiveOAuth2ResourceServerAutoConfiguration.class, ReactiveUserDetailsServiceAutoConfiguration.class})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass({ServerHttpSecurity.class, NimbusReactiveJwtDecoder.class})
+@EnableWebFluxSecurity
+@EnableReactiveMethodSecurity
+@EnableConfigurationProperties(SecurityProperties.class)
+public class PlatformSecurityConfiguration {
+
+    static final String[] ALWAYS_PUBLIC = {"/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus"};
+
+    @Bean
+    @ConditionalOnMissingBean
+    ReactiveJwtDecoder jwtDecoder(SecurityProperties properties) {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri())
+                .jwsAlgorithms(algorithms -> {
+                    algorithms.add(SignatureAlgorithm.RS256);
+                    algorithms.add(SignatureAlgorithm.ES256);
+                })
+                .build();
+        decoder.setJwtValidator(TokenValidators.forPlatform(properties.issuer(), properties.audience()));
+        return decoder;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(SecurityWebFilterChain.class)
+    SecurityWebFilterChain runstreamSecurity(ServerHttpSecurity http, SecurityProperties properties,
+                                             ReactiveJwtDecoder decoder, ProblemExceptionHandler problems) {
+        var handlers = new ProblemSecurityHandlers(problems);
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .authorizeExchange(exchanges -> {
+                    exchanges.pathMatchers(ALWAYS_PUBLIC).permitAll();
+                    if (!properties.publicPaths().isEmpty()) {
+                        exchanges.pathMatchers(properties.publicPaths().toArray(String[]::new)).permitAll();
+                    }
+                    exchanges.anyExchange().authenticated();
+                })
+                .oauth2ResourceServer(server -> server
+                        .jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(PlatformSecurityConfiguration::authentication))
+                        .authenticationEntryPoint(handlers)
+                        .accessDeniedHandler(handlers))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
+                .build();
+    }
+
+    /** Authorities are the token's permissions as they are, and its roles as {@code ROLE_<role>}. */
+    static Mono<AbstractAuthenticationToken> authentication(Jwt jwt) {
+        Caller caller = Caller.from(jwt);
+        List<GrantedAuthority> authorities = new ArrayList<>();
+        caller.permissions().forEach(p -> authorities.add(new SimpleGrantedAuthority(p)));
+        caller.roles().forEach(r -> authorities.add(new SimpleGrantedAuthority("ROLE_" + r)));
+        return Mono.just(new JwtAuthenticationToken(jwt, authorities, caller.username()));
+    }
+
+    @Bean
+    WebFluxConfigurer callerArgumentResolverConfigurer() {
+        return new WebFluxConfigurer() {
+            @Override
+            public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
+                configurer.addCustomResolver(new CallerArgumentResolver());
+            }
+        };
+    }
+}
