@@ -1,0 +1,22 @@
+package io.runstream.training.engine;
+
+/**
+ * Knobs of a training.
+ *
+ * @param rounds                boosting rounds per booster
+ * @param threads               XGBoost's {@code nthread}
+ * @param validationFraction    share of rows held out for validation
+ * @param minRows               fewer usable rows than this fail the training
+ * @param maxCategories         one-hot categories kept per categorical feature (the most frequent)
+ * @param earlyStoppingRounds   stop when the validation metric has not improved for this many rounds (0 = never)
+ * @param shapSampleRows        rows sampled to compute feature importance
+ * @param learningRate          {@code eta} of the tree booster
+ * @param maxDepth              {@code max_depth} of the tree booster
+ */
+public record EngineOptions(int rounds, int threads, double validationFraction, int minRows, int maxCategories,
+                            int earlyStoppingRounds, int shapSampleRows, double learningRate, int maxDepth) {
+
+    public static EngineOptions defaults() {
+        return new EngineOptions(100, 1, 0.2, 20, 50, 20, 1000, 0.1, 6);
+    }
+}
