@@ -27,6 +27,9 @@ public final class EventTypes {
     public static final String RUN_RESUME_REQUESTED = "run.resume-requested";
     public static final String RUN_RETRY_REQUESTED = "run.retry-requested";
 
+    // runstream.job-definitions
+    public static final String JOB_REGISTERED = "job.registered";
+
     public static final Set<String> RUN_EVENTS = Set.of(RUN_CREATED, RUN_STARTED, RUN_PROGRESS, RUN_PAUSED,
             RUN_RESUMED, RUN_FINISHED, RUN_HEARTBEAT, STEP_STARTED, STEP_FINISHED);
     public static final Set<String> LOG_EVENTS = Set.of(RUN_OUTPUT, STEP_OUTPUT);

@@ -25,7 +25,7 @@ public final class RunEvents {
 
     /** {@code run.created}: a run exists and waits in {@code pending}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RunCreated(String runId, String jobId, String owner, String project, JsonNode args,
+    public record RunCreated(String runId, String jobId, String executor, String owner, String project, JsonNode args,
                              int priority, List<String> tags, Resources resources, int attempt,
                              Instant createdAt) {
     }
@@ -82,6 +82,17 @@ public final class RunEvents {
 
     /** The control topic's requests: cancel, pause, resume, retry. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ControlRequested(String runId, String jobId, int attempt, String requestedBy, String reason) {
+    public record ControlRequested(String runId, String jobId, String executor, int attempt, String requestedBy,
+                                   String reason) {
+    }
+
+    /**
+     * {@code job.registered} on the job-definitions topic: a service announces a built-in job it executes.
+     * Keyed by job id; job-service upserts the definition.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JobRegistered(String jobId, String version, String description, JsonNode argsSchema,
+                                String executor, String source, int maxAttempts, int leaseSeconds,
+                                Resources resources) {
     }
 }

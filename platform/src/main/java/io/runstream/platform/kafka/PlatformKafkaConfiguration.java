@@ -50,7 +50,11 @@ public class PlatformKafkaConfiguration {
     KafkaAdmin.NewTopics runstreamTopics(RunstreamKafkaProperties properties, Topics topics) {
         List<NewTopic> declared = new ArrayList<>();
         for (String topic : topics.all()) {
-            declared.add(TopicBuilder.name(topic).partitions(properties.partitions()).replicas(properties.replicas()).build());
+            TopicBuilder builder = TopicBuilder.name(topic).partitions(properties.partitions()).replicas(properties.replicas());
+            if (topic.equals(topics.jobDefinitions())) {
+                builder.compact(); // the latest definition per job id is all that matters
+            }
+            declared.add(builder.build());
             declared.add(TopicBuilder.name(Topics.deadLetterOf(topic)).partitions(properties.partitions())
                     .replicas(properties.replicas()).build());
         }

@@ -24,6 +24,7 @@ public record RunstreamKafkaProperties(
     }
 
     public Topics topics() {
-        return new Topics(topicPrefix + "run-events", topicPrefix + "run-logs", topicPrefix + "run-control");
+        return new Topics(topicPrefix + "run-events", topicPrefix + "run-logs", topicPrefix + "run-control",
+                topicPrefix + "job-definitions");
     }
 }

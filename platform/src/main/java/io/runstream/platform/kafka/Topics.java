@@ -2,8 +2,11 @@ package io.runstream.platform.kafka;
 
 import java.util.List;
 
-/** The resolved names of DESIGN.md's topics. Dead-letter topics are {@code <topic>-dlt}. */
-public record Topics(String runEvents, String runLogs, String runControl) {
+/**
+ * The resolved names of DESIGN.md's topics, plus {@code job-definitions} (compacted, keyed by job id)
+ * on which services announce the built-in jobs they execute. Dead-letter topics are {@code <topic>-dlt}.
+ */
+public record Topics(String runEvents, String runLogs, String runControl, String jobDefinitions) {
 
     public static final String DEAD_LETTER_SUFFIX = "-dlt";
 
@@ -12,6 +15,6 @@ public record Topics(String runEvents, String runLogs, String runControl) {
     }
 
     public List<String> all() {
-        return List.of(runEvents, runLogs, runControl);
+        return List.of(runEvents, runLogs, runControl, jobDefinitions);
     }
 }

@@ -26,6 +26,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 import reactor.core.publisher.Mono;
 
@@ -45,7 +46,7 @@ import java.util.List;
 @ConditionalOnClass({ServerHttpSecurity.class, NimbusReactiveJwtDecoder.class})
 @EnableWebFluxSecurity
 @EnableReactiveMethodSecurity
-@EnableConfigurationProperties(SecurityProperties.class)
+@EnableConfigurationProperties({SecurityProperties.class, ServiceClientProperties.class})
 public class PlatformSecurityConfiguration {
 
     static final String[] ALWAYS_PUBLIC = {"/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus"};
@@ -97,6 +98,12 @@ public class PlatformSecurityConfiguration {
         caller.permissions().forEach(p -> authorities.add(new SimpleGrantedAuthority(p)));
         caller.roles().forEach(r -> authorities.add(new SimpleGrantedAuthority("ROLE_" + r)));
         return Mono.just(new JwtAuthenticationToken(jwt, authorities, caller.username()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ServiceTokens serviceTokens(WebClient.Builder http, ServiceClientProperties properties) {
+        return new ClientCredentialsServiceTokens(http, properties);
     }
 
     @Bean

@@ -1,0 +1,40 @@
+package io.runstream.platform.test;
+
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestPlan;
+import reactor.blockhound.BlockHound;
+
+/**
+ * Installs BlockHound for every test JVM that has platform-test on its classpath: a blocking call
+ * on a Reactor non-blocking thread (the event loop, the parallel scheduler) fails loudly.
+ * Allowances cover known, bounded blocking inside libraries we do not own.
+ */
+public class BlockHoundInstaller implements TestExecutionListener {
+
+    private static volatile boolean installed;
+
+    @Override
+    public void testPlanExecutionStarted(TestPlan testPlan) {
+        install();
+    }
+
+    public static synchronized void install() {
+        if (installed || Boolean.getBoolean("runstream.test.blockhound.disabled")) {
+            return;
+        }
+        // install(...) loads the integrations on the classpath (Reactor's marks its non-blocking threads; Spring's,
+        // Netty's allow their known internals); a bare builder() would not, and would detect nothing
+        BlockHound.install(builder -> builder
+                // UUID.randomUUID seeds SecureRandom from /dev/urandom once
+                .allowBlockingCallsInside("java.util.UUID", "randomUUID")
+                // class loading and logging configuration read jars and files once
+                .allowBlockingCallsInside("java.lang.ClassLoader", "loadClass")
+                .allowBlockingCallsInside("ch.qos.logback.classic.Logger", "callAppenders")
+                .allowBlockingCallsInside("org.slf4j.LoggerFactory", "getLogger")
+                // Hibernate Validator reads its message bundles from the jar on the first violation
+                .allowBlockingCallsInside("org.hibernate.validator.resourceloading.PlatformResourceBundleLocator", "loadBundle")
+                // Micrometer/OTel tracing registers spans under a short lock
+                .allowBlockingCallsInside("io.opentelemetry.sdk.trace.SdkSpan", "end"));
+        installed = true;
+    }
+}

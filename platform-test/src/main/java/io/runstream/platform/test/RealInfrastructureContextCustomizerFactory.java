@@ -1,0 +1,90 @@
+package io.runstream.platform.test;
+
+import io.runstream.platform.security.ServiceTokens;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+import org.springframework.test.context.MergedContextConfiguration;
+import reactor.core.publisher.Mono;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Wires {@link RealInfrastructure} into a test's application context. Each annotated test class
+ * gets its own context (the customizer's identity is the class), so its database, topics and
+ * storage are its own.
+ */
+class RealInfrastructureContextCustomizerFactory implements ContextCustomizerFactory {
+
+    @Override
+    public ContextCustomizer createContextCustomizer(Class<?> testClass, List<ContextConfigurationAttributes> attributes) {
+        boolean annotated = MergedAnnotations.from(testClass, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
+                .isPresent(RealInfrastructure.class);
+        return annotated ? new Customizer(testClass) : null;
+    }
+
+    private static final class Customizer implements ContextCustomizer {
+
+        private static final AtomicInteger SEQUENCE = new AtomicInteger();
+        private final Class<?> testClass;
+
+        Customizer(Class<?> testClass) {
+            this.testClass = testClass;
+        }
+
+        @Override
+        public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
+            SharedServers servers = SharedServers.get();
+            int n = SEQUENCE.incrementAndGet();
+            String unique = testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "_" + n
+                    + "_" + Long.toString(System.nanoTime() % 1_000_000, 36);
+            String database = servers.createDatabase("t_" + unique);
+            var postgres = servers.postgres();
+            String application = context.getEnvironment().getProperty("spring.application.name", "test");
+            Map<String, Object> properties = Map.ofEntries(
+                    Map.entry("spring.r2dbc.url", postgres.r2dbcUrl(database)),
+                    Map.entry("spring.r2dbc.username", postgres.username()),
+                    Map.entry("spring.r2dbc.password", postgres.password()),
+                    Map.entry("spring.flyway.url", postgres.jdbcUrl(database)),
+                    Map.entry("spring.flyway.user", postgres.username()),
+                    Map.entry("spring.flyway.password", postgres.password()),
+                    Map.entry("spring.kafka.bootstrap-servers", servers.kafkaBootstrapServers()),
+                    Map.entry("spring.kafka.consumer.group-id", application + "-" + unique),
+                    Map.entry("runstream.kafka.topic-prefix", "t" + unique + "."),
+                    Map.entry("runstream.kafka.partitions", "4"),
+                    Map.entry("runstream.security.jwks-uri", TestJwks.uri()),
+                    Map.entry("runstream.storage.root", storageFolder(unique)),
+                    Map.entry("runstream.test.database", database));
+            context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("realInfrastructure", properties));
+            ServiceTokens serviceTokens = () -> Mono.fromSupplier(() -> TestTokens.service(application).sign());
+            context.getBeanFactory().registerSingleton("testServiceTokens", serviceTokens);
+        }
+
+        private static String storageFolder(String unique) {
+            try {
+                return Files.createTempDirectory("runstream-" + unique).toString();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Customizer customizer && customizer.testClass == testClass;
+        }
+
+        @Override
+        public int hashCode() {
+            return testClass.hashCode();
+        }
+    }
+}
