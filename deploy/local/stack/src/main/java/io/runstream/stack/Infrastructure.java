@@ -60,6 +60,11 @@ public final class Infrastructure implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** PostgreSQL's server process (a daemon, not a descendant of this JVM). */
+    public java.util.Optional<ProcessHandle> postgresProcess() {
+        return postgres.postmaster();
+    }
+
     public Timings timings() {
         return timings;
     }

@@ -25,10 +25,12 @@ final class LocalPostgres implements AutoCloseable {
 
     private final EmbeddedPostgres server;
     private final int port;
+    private final ProcessHandle postmaster;
 
-    private LocalPostgres(EmbeddedPostgres server, int port) {
+    private LocalPostgres(EmbeddedPostgres server, int port, ProcessHandle postmaster) {
         this.server = server;
         this.port = port;
+        this.postmaster = postmaster;
     }
 
     static LocalPostgres start(Path dataDirectory, int port, Path logFile, List<String> databases) throws IOException {
@@ -47,7 +49,7 @@ final class LocalPostgres implements AutoCloseable {
                 .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
-        LocalPostgres postgres = new LocalPostgres(server, port);
+        LocalPostgres postgres = new LocalPostgres(server, port, postmaster(dataDirectory).orElse(null));
         try {
             postgres.createRoleAndDatabases(databases);
         } catch (SQLException e) {
@@ -67,6 +69,14 @@ final class LocalPostgres implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /**
+     * The server process. pg_ctl starts it as a daemon, so it is not a descendant of this JVM: the launcher tracks it
+     * explicitly to count its memory and to make sure it is gone after {@link #close()}.
+     */
+    java.util.Optional<ProcessHandle> postmaster() {
+        return java.util.Optional.ofNullable(postmaster);
     }
 
     private void createRoleAndDatabases(List<String> databases) throws SQLException {
@@ -96,33 +106,38 @@ final class LocalPostgres implements AutoCloseable {
      * A launcher killed with SIGKILL cannot stop its server; the next start finds it still running on the data
      * directory and stops it (fast shutdown) instead of failing on a busy port.
      */
-    private static void stopLeftoverServer(Path dataDirectory) throws IOException {
+    private static void stopLeftoverServer(Path dataDirectory) {
+        postmaster(dataDirectory).ifPresent(process -> {
+            System.out.println("Stopping a PostgreSQL server left running by an earlier launcher (pid " + process.pid() + ")");
+            stop(process);
+        });
+    }
+
+    /** The live server named by the data directory's postmaster.pid, if any. */
+    private static java.util.Optional<ProcessHandle> postmaster(Path dataDirectory) {
         Path pidFile = dataDirectory.resolve("postmaster.pid");
-        if (!Files.isRegularFile(pidFile)) {
-            return;
-        }
-        List<String> lines = Files.readAllLines(pidFile);
-        if (lines.isEmpty()) {
-            return;
-        }
-        long pid;
         try {
-            pid = Long.parseLong(lines.get(0).trim());
-        } catch (NumberFormatException e) {
-            return;
+            List<String> lines = Files.isRegularFile(pidFile) ? Files.readAllLines(pidFile) : List.of();
+            if (lines.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            return ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
+                    .filter(ProcessHandle::isAlive)
+                    .filter(process -> process.info().command().map(command -> command.endsWith("postgres")).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
         }
-        ProcessHandle.of(pid)
-                .filter(ProcessHandle::isAlive)
-                .filter(process -> process.info().command().map(command -> command.endsWith("postgres")).orElse(false))
-                .ifPresent(process -> {
-                    System.out.println("Stopping a PostgreSQL server left running by an earlier launcher (pid " + pid + ")");
-                    try {
-                        new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
-                        process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        process.destroyForcibly();
-                    }
-                });
+    }
+
+    /** Fast shutdown (SIGINT: disconnect clients, checkpoint, exit), SIGKILL if that takes too long. */
+    private static void stop(ProcessHandle postmaster) {
+        try {
+            new ProcessBuilder("kill", "-INT", Long.toString(postmaster.pid())).inheritIO().start().waitFor();
+            postmaster.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            postmaster.descendants().forEach(ProcessHandle::destroyForcibly);
+            postmaster.destroyForcibly();
+        }
     }
 
     @Override
@@ -131,6 +146,9 @@ final class LocalPostgres implements AutoCloseable {
             server.close();
         } catch (IOException e) {
             System.err.println("PostgreSQL did not stop cleanly: " + e.getMessage());
+        }
+        if (postmaster != null && postmaster.isAlive()) {
+            stop(postmaster);
         }
     }
 }

@@ -121,7 +121,9 @@ public final class LocalStack implements AutoCloseable {
         out.println();
         out.printf("All six services are ready: %.1f s after launching them, %.1f s in total.%n",
                 (end - servicesBegin) / 1e9, (end - begin) / 1e9);
-        out.println(MemoryUsage.ofThisProcessTree().describe());
+        List<ProcessHandle> roots = new ArrayList<>(List.of(ProcessHandle.current()));
+        started.postgresProcess().ifPresent(roots::add);
+        out.println(MemoryUsage.of(roots).describe());
         out.println();
         out.println("  Gateway:   " + settings.gatewayUrl() + "   (try: curl " + settings.gatewayUrl() + "/api/v1/health)");
         out.println("  Admin:     " + settings.adminUsername());
@@ -220,6 +222,7 @@ public final class LocalStack implements AutoCloseable {
         }
         if (ownsPidFile) {
             try {
+                Files.deleteIfExists(processesFile(settings));
                 Files.deleteIfExists(settings.pidFile());
             } catch (IOException ignored) {
                 // the next start treats a pid file naming a dead process as stale
@@ -250,7 +253,17 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code stack.pid} names this launcher (written last: its presence means "ready"); {@code stack.processes} lists
+     * the processes it started, so that {@code deploy/local/down} can clean up even after the launcher was killed.
+     */
     private void writePidFile() throws IOException {
+        StringBuilder processes = new StringBuilder();
+        for (ServiceProcess service : services) {
+            processes.append(service.handle().pid()).append(' ').append(service.name()).append('\n');
+        }
+        infrastructure.postgresProcess().ifPresent(postgres -> processes.append(postgres.pid()).append(" postgres\n"));
+        Files.writeString(processesFile(settings), processes, StandardCharsets.UTF_8);
         Path temporary = settings.pidFile().resolveSibling("stack.pid.tmp");
         Files.writeString(temporary, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
         Files.move(temporary, settings.pidFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
@@ -307,6 +320,10 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    static Path processesFile(StackSettings settings) {
+        return settings.dataDirectory().resolve("stack.processes");
     }
 
     static Path adminPasswordFile(StackSettings settings) {

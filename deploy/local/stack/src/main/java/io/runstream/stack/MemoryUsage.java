@@ -12,10 +12,13 @@ import java.util.List;
  */
 record MemoryUsage(long residentKibibytes, int processes) {
 
-    static MemoryUsage ofThisProcessTree() {
+    /** Memory of the given processes and all their descendants. */
+    static MemoryUsage of(List<ProcessHandle> roots) {
         List<ProcessHandle> all = new ArrayList<>();
-        all.add(ProcessHandle.current());
-        ProcessHandle.current().descendants().forEach(all::add);
+        for (ProcessHandle root : roots) {
+            all.add(root);
+            root.descendants().forEach(all::add);
+        }
         long total = 0;
         int counted = 0;
         for (ProcessHandle process : all) {

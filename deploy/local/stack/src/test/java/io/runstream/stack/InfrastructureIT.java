@@ -33,7 +33,9 @@ class InfrastructureIT {
         int kafkaPort = freePort();
         int controllerPort = freePort();
 
+        ProcessHandle firstServer;
         try (Infrastructure infrastructure = Infrastructure.start(data, postgresPort, kafkaPort, controllerPort)) {
+            firstServer = infrastructure.postgresProcess().orElseThrow();
             assertThat(infrastructure.kafkaBootstrapServers()).isEqualTo("127.0.0.1:" + kafkaPort);
             for (String database : List.of("runstream_auth", "runstream_job", "runstream_dataset", "runstream_training",
                     "runstream_inference")) {
@@ -54,9 +56,12 @@ class InfrastructureIT {
                 admin.createTopics(List.of(new NewTopic("kept-topic", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
             }
         }
+        assertThat(firstServer.isAlive()).as("PostgreSQL stopped by close()").isFalse();
         String clusterId = Files.readString(data.resolve("kafka/cluster.id")).trim();
 
+        ProcessHandle secondServer;
         try (Infrastructure infrastructure = Infrastructure.start(data, postgresPort, kafkaPort, controllerPort)) {
+            secondServer = infrastructure.postgresProcess().orElseThrow();
             try (Connection connection = DriverManager.getConnection(infrastructure.jdbcUrl("runstream_job"), "runstream", "runstream");
                  Statement statement = connection.createStatement();
                  ResultSet row = statement.executeQuery("select value from kept")) {
@@ -68,8 +73,7 @@ class InfrastructureIT {
                 assertThat(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS)).isEqualTo(clusterId);
             }
         }
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
-                .as("PostgreSQL processes after close").isEmpty();
+        assertThat(secondServer.isAlive()).as("PostgreSQL stopped by close()").isFalse();
     }
 
     private static Admin admin(int port) {
