@@ -91,6 +91,8 @@ public final class LocalStack implements AutoCloseable {
         Secrets.Secret serviceSecret = settings.configuredServiceSecret() != null
                 ? new Secrets.Secret(settings.configuredServiceSecret(), false, null)
                 : Secrets.readOrGenerate(settings.dataDirectory().resolve("service-secret"), 32);
+        // auth-service encrypts its signing keys at rest with this; it must stay the same across restarts
+        Secrets.Secret keyEncryptionSecret = Secrets.readOrGenerate(settings.dataDirectory().resolve("key-encryption-secret"), 32);
         Secrets.Secret adminPassword = settings.configuredAdminPassword() != null
                 ? new Secrets.Secret(settings.configuredAdminPassword(), false, null)
                 : Secrets.readOrGenerate(adminPasswordFile(settings), 15);
@@ -112,7 +114,7 @@ public final class LocalStack implements AutoCloseable {
 
         long servicesBegin = System.nanoTime();
         for (Service service : Service.values()) {
-            launch(service, jars.get(service), serviceSecret.value(), adminPassword.value());
+            launch(service, jars.get(service), serviceSecret.value(), adminPassword.value(), keyEncryptionSecret.value());
         }
         new Readiness().await(List.copyOf(services), settings.readinessTimeout(), line -> out.println("  " + line));
         long end = System.nanoTime();
@@ -140,7 +142,8 @@ public final class LocalStack implements AutoCloseable {
         out.flush();
     }
 
-    private void launch(Service service, Path jar, String serviceSecret, String adminPassword) throws IOException {
+    private void launch(Service service, Path jar, String serviceSecret, String adminPassword, String keyEncryptionSecret)
+            throws IOException {
         int port = service.port(settings.basePort());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -164,9 +167,18 @@ public final class LocalStack implements AutoCloseable {
         env.put("RUNSTREAM_JWKS_URI", "http://localhost:" + Service.AUTH.port(settings.basePort()) + "/.well-known/jwks.json");
         env.put("RUNSTREAM_DATA_DIR", settings.dataDirectory().resolve("storage").toString());
         env.put("RUNSTREAM_SERVICE_SECRET", serviceSecret);
+        // service-to-service calls must reach this stack's services, also when it runs on other ports
+        env.put("RUNSTREAM_SERVICECLIENT_TOKENURI", "http://localhost:" + Service.AUTH.port(settings.basePort())
+                + "/api/v1/login/access-token");
+        for (Service other : Service.values()) {
+            if (other != Service.GATEWAY) {
+                env.put(other.urlVariable(), "http://localhost:" + other.port(settings.basePort()));
+            }
+        }
         if (service == Service.AUTH) {
             env.put("RUNSTREAM_ADMIN_USERNAME", settings.adminUsername());
             env.put("RUNSTREAM_ADMIN_PASSWORD", adminPassword);
+            env.put("RUNSTREAM_KEY_ENCRYPTION_SECRET", keyEncryptionSecret);
         }
         if (service == Service.GATEWAY) {
             for (Service target : Service.values()) {

@@ -38,6 +38,11 @@ public enum Service {
         return database;
     }
 
+    /** The environment key through which other services find this one, e.g. RUNSTREAM_DATASET_URL. */
+    public String urlVariable() {
+        return "RUNSTREAM_" + name() + "_URL";
+    }
+
     /** The gateway's environment key for this service's base URL, e.g. RUNSTREAM_GATEWAY_SERVICES_AUTH. */
     public String gatewayTargetVariable() {
         return gatewayKey == null ? null : "RUNSTREAM_GATEWAY_SERVICES_" + gatewayKey;
