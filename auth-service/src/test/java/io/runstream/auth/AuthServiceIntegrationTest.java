@@ -3,6 +3,7 @@ package io.runstream.auth;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.runstream.auth.token.OwnKeys;
+import io.runstream.auth.token.RotatingStores;
 import io.runstream.platform.test.RealInfrastructure;
 import io.runstream.platform.test.TestTokens;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * auth-service end to end over HTTP against a real PostgreSQL: one Spring context for the whole
@@ -264,6 +266,27 @@ class AuthServiceIntegrationTest {
         // only platform admins rotate
         web.post().uri("/api/v1/keys/rotate").header(HttpHeaders.AUTHORIZATION, t.adminBearer)
                 .exchange().expectStatus().isForbidden();
+    }
+
+    @Test
+    void keys_olderThanTheRotationPeriod_areReplaced_andStayPublishedUntilTheirTokensExpire() throws Exception {
+        var replica = RotatingStores.withRotationPeriod(context, Duration.ofSeconds(1));
+        String before = RotatingStores.activeKid(replica);
+        Thread.sleep(1_100);
+        String after = RotatingStores.activeKid(replica);
+
+        assertThat(after).isNotEqualTo(before);
+        var published = replica.publicKeys().block().getKeys().stream().map(k -> k.getKeyID()).toList();
+        assertThat(published).contains(before, after);
+        // the retired key stays published for the longest token lifetime (10 min) + refresh interval + skew
+        Long graceSeconds = db.sql("select extract(epoch from expires_at - retired_at)::bigint from signing_key where kid = :kid")
+                .bind("kid", before).map((row, meta) -> row.get(0, Long.class)).one().block();
+        assertThat(graceSeconds).isBetween(600L + 60L, 600L + 60L + 60L);
+        // the service, whose cached ring predates the new key, reloads on the unknown kid and accepts the token
+        // (reloads forced by unknown kids are rate-limited to one per 5 s, hence the polling)
+        String token = RotatingStores.sign(replica, claims(String.valueOf(1), "default").build());
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> testToken(token).expectStatus().isOk());
     }
 
     @Test
