@@ -1,0 +1,75 @@
+package io.runstream.dataset.csv;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.writer.CsvWriter;
+import de.siegmar.fastcsv.writer.LineDelimiter;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Real CSV (RFC 4180: quoted fields, embedded separators and newlines, CRLF or LF, UTF-8 with or
+ * without BOM) through FastCSV, streaming from and to byte streams. Blocking: call on
+ * boundedElastic.
+ */
+public final class CsvFiles {
+
+    private static final int SNIFF_BYTES = 8192;
+
+    private CsvFiles() {
+    }
+
+    /** A lenient reader: rows of any length come through so that validation can report ragged rows. */
+    public static CsvReader<CsvRecord> reader(InputStream in, int maxFieldChars) {
+        return CsvReader.builder()
+                .detectBomHeader(true)
+                .skipEmptyLines(true)
+                .allowExtraFields(true)
+                .allowMissingFields(true)
+                .maxBufferSize(maxFieldChars)
+                .ofCsvRecord(new BufferedInputStream(in, 1 << 16), StandardCharsets.UTF_8);
+    }
+
+    public static CsvWriter writer(OutputStream out) {
+        return CsvWriter.builder().lineDelimiter(LineDelimiter.LF).bufferSize(1 << 16).build(out, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Why the start of a stream is not a text CSV — empty, binary (a NUL byte) or not UTF-8 — or null
+     * when it looks like one. Reads at most 8 KiB.
+     */
+    public static String notTextReason(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(SNIFF_BYTES);
+        int start = head.length >= 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF ? 3 : 0;
+        boolean blank = true;
+        for (int i = start; i < head.length; i++) {
+            if (head[i] == 0) {
+                return "binary content (NUL bytes): not a CSV text file";
+            }
+            if (!Character.isWhitespace(head[i])) {
+                blank = false;
+            }
+        }
+        if (blank) {
+            return "the file is empty";
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.wrap(head, start, head.length - start);
+        CoderResult result = decoder.decode(bytes, CharBuffer.allocate(head.length), true);
+        // a multi-byte character cut by the 8 KiB window is not an error
+        if (result.isError() && !(head.length == SNIFF_BYTES && bytes.remaining() <= 3)) {
+            return "not UTF-8 text: not a CSV file";
+        }
+        return null;
+    }
+}

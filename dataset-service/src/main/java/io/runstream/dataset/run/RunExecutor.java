@@ -1,0 +1,153 @@
+package io.runstream.dataset.run;
+
+import io.runstream.dataset.DatasetProperties;
+import io.runstream.platform.event.EventCodec;
+import io.runstream.platform.event.EventEnvelope;
+import io.runstream.platform.event.EventTypes;
+import io.runstream.platform.event.RunEvents;
+import io.runstream.platform.kafka.Topics;
+import io.runstream.platform.outbox.EventOutbox;
+import io.runstream.platform.outbox.ProcessedEvents;
+import io.runstream.platform.run.RunRef;
+import io.runstream.platform.run.RunReporter;
+import io.runstream.platform.run.RunStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Executes the runs of this service's jobs: consumes {@code run.created} where the executor is this
+ * service (deduplicated by event id), runs the job's handler on a bounded number of workers, and
+ * reports run.started, throttled run.progress, heartbeats and run.finished. Also announces the
+ * job definitions at startup.
+ */
+@Component
+class RunExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(RunExecutor.class);
+    private static final String CONSUMER = "dataset-run-executor";
+
+    private final Map<String, RunHandler> handlers;
+    private final RunReporter reporter;
+    private final ProcessedEvents processed;
+    private final TransactionalOperator tx;
+    private final EventCodec codec;
+    private final EventOutbox outbox;
+    private final Topics topics;
+    private final DatasetProperties.Runs config;
+    private final String service;
+    private final Sinks.Many<Accepted> queue = Sinks.many().unicast().onBackpressureBuffer();
+    private Disposable workers;
+
+    RunExecutor(List<RunHandler> handlers, RunReporter reporter, ProcessedEvents processed, TransactionalOperator tx,
+                EventCodec codec, EventOutbox outbox, Topics topics, DatasetProperties properties,
+                @Value("${spring.application.name}") String service) {
+        this.handlers = handlers.stream().collect(Collectors.toMap(RunHandler::jobId, Function.identity()));
+        this.reporter = reporter;
+        this.processed = processed;
+        this.tx = tx;
+        this.codec = codec;
+        this.outbox = outbox;
+        this.topics = topics;
+        this.config = properties.runs();
+        this.service = service;
+    }
+
+    private record Accepted(RunRef ref, JsonNode args, RunHandler handler) {
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
+        workers = queue.asFlux()
+                .flatMap(this::execute, Math.max(1, config.workers()))
+                .subscribe();
+        Flux.fromIterable(handlers.values())
+                .concatMap(this::register)
+                .subscribe(null, error -> log.error("could not announce the job definitions", error));
+    }
+
+    private Mono<Void> register(RunHandler handler) {
+        var definition = new RunEvents.JobRegistered(handler.jobId(), "1", handler.description(),
+                codec.mapper().readTree(handler.argsSchema()), service, service, 1, config.leaseSeconds(), null);
+        return outbox.append(topics.jobDefinitions(),
+                codec.event(reporter.source(), EventTypes.JOB_REGISTERED, handler.jobId(), "system", definition));
+    }
+
+    @KafkaListener(id = "dataset-run-executor", topics = "#{@topics.runEvents()}")
+    void on(EventEnvelope event) {
+        if (!EventTypes.RUN_CREATED.equals(event.type())) {
+            return;
+        }
+        RunEvents.RunCreated created = codec.data(event, RunEvents.RunCreated.class);
+        RunHandler handler = handlers.get(created.jobId());
+        if (!service.equals(created.executor()) || handler == null) {
+            return;
+        }
+        RunRef ref = new RunRef(created.runId(), created.jobId(), event.tenant(), Math.max(1, created.attempt()));
+        processed.firstTime(CONSUMER, event.id()).as(tx::transactional)
+                .filter(Boolean::booleanValue)
+                .subscribe(first -> queue.emitNext(new Accepted(ref, created.args(), handler),
+                                Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1))),
+                        error -> log.error("could not accept run {}", ref.runId(), error));
+    }
+
+    private Mono<Void> execute(Accepted accepted) {
+        RunRef ref = accepted.ref();
+        AtomicLong lastProgress = new AtomicLong();
+        RunHandler.Progress progress = (fraction, message) -> {
+            long now = System.currentTimeMillis();
+            long last = lastProgress.get();
+            if (now - last >= config.progressIntervalMs() && lastProgress.compareAndSet(last, now)) {
+                reporter.progress(ref, fraction, message, null)
+                        .subscribe(null, error -> log.warn("progress of {} not reported", ref.runId(), error));
+            }
+        };
+        Disposable heartbeats = Flux.interval(Duration.ofSeconds(config.heartbeatSeconds()), Schedulers.parallel())
+                .concatMap(tick -> reporter.heartbeat(ref, service, config.leaseSeconds()).onErrorResume(e -> Mono.empty()))
+                .subscribe();
+        return reporter.started(ref, service, config.leaseSeconds())
+                .then(Mono.defer(() -> accepted.handler().execute(ref, accepted.args() == null
+                        ? codec.mapper().createObjectNode() : accepted.args(), progress)))
+                .flatMap(result -> reporter.progress(ref, 1.0, "done", null)
+                        .then(reporter.finished(ref, RunStatus.COMPLETED, result, null)))
+                .onErrorResume(error -> {
+                    RunEvents.RunError runError = error instanceof RunHandler.RunFailure failure
+                            ? new RunEvents.RunError(failure.code(), failure.getMessage())
+                            : new RunEvents.RunError("internal_error", String.valueOf(error.getMessage()));
+                    if (!(error instanceof RunHandler.RunFailure)) {
+                        log.error("run {} failed", ref.runId(), error);
+                    }
+                    return reporter.finished(ref, RunStatus.FAILED, null, runError);
+                })
+                .doFinally(signal -> heartbeats.dispose())
+                .onErrorResume(error -> {
+                    log.error("run {} could not be reported", ref.runId(), error);
+                    return Mono.empty();
+                });
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        if (workers != null) {
+            workers.dispose();
+        }
+    }
+}
