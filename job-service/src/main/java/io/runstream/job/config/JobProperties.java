@@ -1,0 +1,78 @@
+package io.runstream.job.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * job-service settings ({@code runstream.job.*}); documented in docs/job-service.md.
+ *
+ * @param syncWait       the longest a {@code POST /runs} with {@code async=false} waits for the run to end
+ * @param idempotencyTtl how long an {@code Idempotency-Key} answers the first run
+ * @param maxListLimit   the largest {@code limit} of list endpoints
+ */
+@ConfigurationProperties("runstream.job")
+public record JobProperties(
+        @DefaultValue("60s") Duration syncWait,
+        @DefaultValue("24h") Duration idempotencyTtl,
+        @DefaultValue("1000") int maxListLimit,
+        @DefaultValue Stream stream,
+        @DefaultValue Lease lease,
+        @DefaultValue Executor executor,
+        @DefaultValue Cost cost) {
+
+    /**
+     * Live streams.
+     *
+     * @param heartbeat          interval of comment heartbeats on idle streams
+     * @param subscriberBuffer   events buffered per subscriber before it gets a {@code gap} and is closed
+     * @param maxStreamsPerUser  open SSE streams per user
+     * @param replayPage         rows read per page while replaying missed events
+     * @param catchUpInterval    how often each replica checks the database for committed events it has not seen on Kafka
+     * @param retention          how long stream events (and run logs) are kept; older cursors answer 410
+     * @param endGrace           how long a run's stream stays open after run.finished for late log lines
+     */
+    public record Stream(@DefaultValue("15s") Duration heartbeat,
+                         @DefaultValue("2000") int subscriberBuffer,
+                         @DefaultValue("20") int maxStreamsPerUser,
+                         @DefaultValue("500") int replayPage,
+                         @DefaultValue("1s") Duration catchUpInterval,
+                         @DefaultValue("30d") Duration retention,
+                         @DefaultValue("1s") Duration endGrace) {
+    }
+
+    /**
+     * Run leases.
+     *
+     * @param checkInterval  how often expired leases are looked for
+     * @param defaultSeconds lease of runs whose executor names none
+     */
+    public record Lease(@DefaultValue("5s") Duration checkInterval, @DefaultValue("60") int defaultSeconds) {
+    }
+
+    /**
+     * The local command executor.
+     *
+     * @param maxConcurrent     processes running at once; further runs wait in pending
+     * @param heartbeatInterval run.heartbeat interval while a process runs
+     * @param leaseSeconds      lease announced with run.started and heartbeats
+     * @param sampleInterval    cpu/memory sampling interval
+     * @param workDir           where each attempt gets its working folder (default: a temp folder)
+     * @param shell             shell used for a command given as one string
+     */
+    public record Executor(@DefaultValue("4") int maxConcurrent,
+                           @DefaultValue("5s") Duration heartbeatInterval,
+                           @DefaultValue("30") int leaseSeconds,
+                           @DefaultValue("2s") Duration sampleInterval,
+                           String workDir,
+                           @DefaultValue("/bin/sh") String shell) {
+    }
+
+    /** Cost of a run from its requested resources and runtime (Trainwave's cost_per_hour and total_cost). */
+    public record Cost(@DefaultValue("USD") String currency,
+                       @DefaultValue("0.04") double cpuHour,
+                       @DefaultValue("0.005") double memoryGbHour,
+                       @DefaultValue("1.5") double gpuHour) {
+    }
+}

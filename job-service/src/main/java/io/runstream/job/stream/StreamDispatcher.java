@@ -1,0 +1,172 @@
+package io.runstream.job.stream;
+
+import io.runstream.job.config.JobProperties;
+import io.runstream.platform.event.EventCodec;
+import io.runstream.platform.event.EventEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Each replica's fan-out: it reads every stream announcement (its own consumer group, so all of them),
+ * turns them into one dense, ordered, duplicate-free sequence of positions — filling any hole from the
+ * database before going on — and hands each event to the subscribers that want it. A subscriber whose
+ * bounded queue is full is dropped with an overflow signal instead of growing memory or slowing others.
+ *
+ * <p>Its work runs on the Kafka listener thread and on its own catch-up thread (both may block on the
+ * database); the two are serialised by this object's lock.
+ */
+@Component
+class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamDispatcher.class);
+    private static final Duration DB_WAIT = Duration.ofSeconds(30);
+
+    private final StreamLog streamLog;
+    private final EventCodec codec;
+    private final JobProperties.Stream properties;
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService catchUp = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "stream-catch-up");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private long position;
+
+    StreamDispatcher(StreamLog streamLog, EventCodec codec, JobProperties properties) {
+        this.streamLog = streamLog;
+        this.codec = codec;
+        this.properties = properties.stream();
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        Long head = streamLog.head().block(DB_WAIT);
+        synchronized (this) {
+            position = head == null ? 0 : head;
+        }
+        long every = properties.catchUpInterval().toMillis();
+        catchUp.scheduleWithFixedDelay(this::catchUp, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void destroy() {
+        catchUp.shutdownNow();
+    }
+
+    @KafkaListener(id = "stream-fan-out", groupId = "job-stream-#{T(java.util.UUID).randomUUID()}",
+            topics = "#{@streamTopic.name()}", properties = "auto.offset.reset=latest")
+    void on(EventEnvelope announcement) {
+        StreamEvent event = codec.data(announcement, StreamEvent.class);
+        offer(event);
+    }
+
+    synchronized void offer(StreamEvent event) {
+        if (event.pos() <= position) {
+            return; // already delivered (a redelivered announcement, or read back by catch-up)
+        }
+        if (event.pos() > position + 1) {
+            fill(event.pos() - 1);
+        }
+        if (event.pos() == position + 1) {
+            deliver(event);
+        }
+    }
+
+    /** The safety net: events whose announcement is late or lost (Kafka down, a fresh consumer) still arrive. */
+    private void catchUp() {
+        try {
+            Long head = streamLog.head().block(DB_WAIT);
+            synchronized (this) {
+                if (head != null && head > position) {
+                    fill(head);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("stream catch-up failed, will retry: {}", e.toString());
+        }
+    }
+
+    /** Delivers committed events up to {@code upTo} from the database; positions are dense, holes were deleted runs. */
+    private void fill(long upTo) {
+        while (position < upTo) {
+            List<StreamEvent> page = streamLog.range(position, upTo, 1000).collectList().block(DB_WAIT);
+            if (page == null || page.isEmpty()) {
+                position = upTo;
+                return;
+            }
+            page.forEach(this::deliver);
+            if (page.size() < 1000) {
+                position = upTo;
+            }
+        }
+    }
+
+    private void deliver(StreamEvent event) {
+        position = event.pos();
+        for (Subscriber subscriber : subscribers) {
+            if (subscriber.tenant.equals(event.tenant()) && subscriber.wants.test(event)) {
+                Sinks.EmitResult result = subscriber.sink.tryEmitNext(event);
+                if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
+                    subscribers.remove(subscriber);
+                    subscriber.sink.tryEmitError(new SubscriberOverflow());
+                } else if (result.isFailure()) {
+                    subscribers.remove(subscriber);
+                }
+            }
+        }
+    }
+
+    /**
+     * Registers a subscriber: from now on it receives every matching event after the returned position,
+     * which it must replay up to from the database itself.
+     */
+    synchronized Registration register(String tenant, Predicate<StreamEvent> wants) {
+        Sinks.Many<StreamEvent> sink = Sinks.many().unicast()
+                .onBackpressureBuffer(Queues.<StreamEvent>get(properties.subscriberBuffer()).get());
+        Subscriber subscriber = new Subscriber(tenant, wants, sink);
+        subscribers.add(subscriber);
+        Flux<StreamEvent> live = sink.asFlux().doFinally(signal -> subscribers.remove(subscriber));
+        return new Registration(position, live, () -> subscribers.remove(subscriber));
+    }
+
+    int subscriberCount() {
+        return subscribers.size();
+    }
+
+    record Registration(long position, Flux<StreamEvent> live, Runnable cancel) {
+    }
+
+    static final class SubscriberOverflow extends RuntimeException {
+        SubscriberOverflow() {
+            super("subscriber too slow", null, false, false);
+        }
+    }
+
+    private static final class Subscriber {
+        final String tenant;
+        final Predicate<StreamEvent> wants;
+        final Sinks.Many<StreamEvent> sink;
+
+        Subscriber(String tenant, Predicate<StreamEvent> wants, Sinks.Many<StreamEvent> sink) {
+            this.tenant = tenant;
+            this.wants = wants;
+            this.sink = sink;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.runstream.job.stream;
+
+import tools.jackson.databind.JsonNode;
+
+import java.time.Instant;
+
+/**
+ * One durable event of the stream: a run event job-service accepted or a stored log line.
+ * {@code pos} is its SSE id: dense and increasing in commit order across the whole service.
+ */
+public record StreamEvent(long pos, String eventId, String tenant, String runId, String jobId, String type,
+                          Instant time, Integer attempt, String level, JsonNode data) {
+
+    public boolean isLog() {
+        return "run.output".equals(type) || "step.output".equals(type);
+    }
+}
