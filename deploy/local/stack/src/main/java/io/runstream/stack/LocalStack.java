@@ -158,6 +158,8 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PORT", Integer.toString(port));
         if (service.database() != null) {
+            // a connection costs a PostgreSQL process; open them as needed rather than ten per service up front
+            env.put("SPRING_R2DBC_POOL_INITIALSIZE", "1");
             env.put("RUNSTREAM_DB_R2DBC_URL", infrastructure.r2dbcUrl(service.database()));
             env.put("RUNSTREAM_DB_JDBC_URL", infrastructure.jdbcUrl(service.database()));
             env.put("RUNSTREAM_DB_USER", infrastructure.databaseUser());
