@@ -29,6 +29,7 @@ public record DatasetProperties(Upload upload, Validation validation, Statistics
     public record Statistics(int exactDistinctLimit, int reservoirSize, int histogramBins, int topValues) {
     }
 
-    public record Runs(int heartbeatSeconds, int leaseSeconds, long progressIntervalMs, int workers) {
+    /** @param usageTtlHours how long a run of another service that reads a dataset blocks its deletion, at most */
+    public record Runs(int heartbeatSeconds, int leaseSeconds, long progressIntervalMs, int workers, int usageTtlHours) {
     }
 }

@@ -2,7 +2,9 @@ package io.runstream.dataset;
 
 import io.runstream.platform.event.EventCodec;
 import io.runstream.platform.event.EventEnvelope;
+import io.runstream.platform.event.RunEvents;
 import io.runstream.platform.kafka.Topics;
+import io.runstream.platform.run.RunStatus;
 import io.runstream.platform.test.RealInfrastructure;
 import io.runstream.platform.test.TestTokens;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -14,6 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
+import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
@@ -21,6 +24,7 @@ import tools.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -56,6 +60,8 @@ class DatasetServiceIntegrationTest {
     EventCodec codec;
     @Autowired
     org.springframework.core.env.Environment environment;
+    @Autowired
+    KafkaOperations<Object, Object> kafka;
 
     WebTestClient web;
     final String alice = token("alice", "acme");
@@ -511,6 +517,43 @@ class DatasetServiceIntegrationTest {
         web.get().uri("/internal/v1/datasets/{id}/content?tenant=acme", datasetId).header(HttpHeaders.AUTHORIZATION, service)
                 .exchange().expectStatus().isOk()
                 .expectBody(String.class).isEqualTo("id,score\n1,0.5\n3,1.5\n4,2.5\n");
+    }
+
+    @Test
+    void delete_whileATrainingRunReadsTheDataset_answers409_untilTheRunFinishes() {
+        long datasetId = upload(alice, "trained-" + UUID.randomUUID(), null, "t.csv", "a,b\n1,2\n").get("dataset_id").asLong();
+        String runId = "run_" + UUID.randomUUID().toString().replace("-", "");
+        var args = codec.mapper().createObjectNode().put("dataset_id", datasetId);
+        publish(runId, "run.created", new RunEvents.RunCreated(runId, "training/tabular", "training-service", "alice", null,
+                args, 5, List.of(), null, 1, Instant.now()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> getJson(alice, "/api/v1/dataset/get_dataset_by_id?dataset_id=" + datasetId)
+                .get("used_by_runs").size() == 1);
+        web.delete().uri("/api/v1/dataset/delete/" + datasetId).header(HttpHeaders.AUTHORIZATION, alice).exchange()
+                .expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.run_ids[0]").isEqualTo(runId);
+
+        publish(runId, "run.finished", new RunEvents.RunFinished(runId, RunStatus.COMPLETED, null, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> getJson(alice, "/api/v1/dataset/get_dataset_by_id?dataset_id=" + datasetId)
+                .get("used_by_runs").isEmpty());
+        web.delete().uri("/api/v1/dataset/delete/" + datasetId).header(HttpHeaders.AUTHORIZATION, alice).exchange()
+                .expectStatus().isOk();
+    }
+
+    @Test
+    void endpoints_needTheirPermission() {
+        String viewer = TestTokens.bearer(TestTokens.user("vera").tenant("acme").roles("viewer").permissions("datasets:read").sign());
+        String nobody = TestTokens.bearer(TestTokens.user("nina").tenant("acme").sign());
+        web.get().uri("/api/v1/dataset/list").header(HttpHeaders.AUTHORIZATION, viewer).exchange().expectStatus().isOk();
+        web.get().uri("/api/v1/dataset/list").header(HttpHeaders.AUTHORIZATION, nobody).exchange().expectStatus().isForbidden();
+        web.get().uri("/api/v1/template/list").exchange().expectStatus().isUnauthorized();
+        uploadExpecting(viewer, "/api/v1/dataset/upload?dataset_name=v&usage=p", "a.csv", "a\n1\n".getBytes(), 403);
+        web.post().uri("/api/v1/template/").header(HttpHeaders.AUTHORIZATION, viewer).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("template_name", "v")).exchange().expectStatus().isForbidden();
+    }
+
+    private void publish(String runId, String type, Object payload) {
+        kafka.send(topics.runEvents(), runId, codec.write(codec.event("/runstream/training-service", type, runId, "acme", payload)))
+                .join();
     }
 
     // ---------------------------------------------------------------- helpers

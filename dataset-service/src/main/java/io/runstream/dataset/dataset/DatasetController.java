@@ -24,21 +24,25 @@ class DatasetController {
     }
 
     @GetMapping("/list")
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<DatasetViews.Page> list(Caller caller) {
         return datasets.list(caller);
     }
 
     @GetMapping("/list_validated")
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<List<DatasetViews.Validated>> listValidated(Caller caller) {
         return datasets.listValidated(caller);
     }
 
     @GetMapping("/get_dataset_by_id")
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<DatasetViews.Detail> get(@RequestParam("dataset_id") long datasetId, Caller caller) {
         return datasets.get(caller.tenant(), datasetId);
     }
 
     @GetMapping("/view")
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<DatasetViews.Preview> view(@RequestParam("dataset_id") long datasetId,
                                     @RequestParam(name = "limit", defaultValue = "20") int limit, Caller caller) {
         return datasets.view(caller.tenant(), datasetId, limit);

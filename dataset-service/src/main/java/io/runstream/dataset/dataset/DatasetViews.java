@@ -40,7 +40,7 @@ public final class DatasetViews {
     public record Detail(long id, String datasetName, String datasetPath, String validatedPath, String icebergTableName,
                          String dataSource, Long templateId, String templateName, String usage, String datasetUsage,
                          boolean isValid, String datasetUsability, long fileCount, List<ColumnSpec> columns,
-                         Instant createdAt, Instant modifiedAt) {
+                         Instant createdAt, Instant modifiedAt, List<String> usedByRuns) {
     }
 
     public record Preview(long datasetId, List<ColumnSpec> columns, List<Map<String, Object>> preview) {

@@ -14,11 +14,13 @@ class DefaultDatasetService implements DatasetService {
     private final DatasetStore datasets;
     private final DatasetContent content;
     private final ObjectStore store;
+    private final DatasetUsage usage;
 
-    DefaultDatasetService(DatasetStore datasets, DatasetContent content, ObjectStore store) {
+    DefaultDatasetService(DatasetStore datasets, DatasetContent content, ObjectStore store, DatasetUsage usage) {
         this.datasets = datasets;
         this.content = content;
         this.store = store;
+        this.usage = usage;
     }
 
     @Override
@@ -37,11 +39,13 @@ class DefaultDatasetService implements DatasetService {
 
     @Override
     public Mono<DatasetViews.Detail> get(String tenant, long id) {
-        return content.dataset(tenant, id).map(d -> {
+        return content.dataset(tenant, id).zipWith(usage.runsUsing(tenant, id)).map(found -> {
+            DatasetRow d = found.getT1();
             String path = ObjectPaths.publicPath(tenant, ObjectPaths.datasetPrefix(d.id()));
             return new DatasetViews.Detail(d.id(), d.datasetName(), path, path + "/files", d.icebergTableName(),
                     d.dataSource(), d.templateId(), d.templateName(), d.usage(), Usages.label(d.usage()), d.isValid(),
-                    DatasetViews.percent(d.datasetUsability()), d.fileCount(), d.columns(), d.createdAt(), d.modifiedAt());
+                    DatasetViews.percent(d.datasetUsability()), d.fileCount(), d.columns(), d.createdAt(), d.modifiedAt(),
+                    found.getT2());
         });
     }
 
@@ -58,7 +62,11 @@ class DefaultDatasetService implements DatasetService {
     public Mono<Void> delete(Caller caller, long id) {
         String tenant = caller.tenant();
         return content.dataset(tenant, id)
-                .flatMap(dataset -> datasets.deleteDataset(tenant, id))
+                .flatMap(dataset -> usage.runsUsing(tenant, id))
+                .flatMap(runs -> runs.isEmpty() ? Mono.just(runs) : Mono.error(Problems.with(
+                        Problems.conflict("dataset-in-use", "The dataset " + id + " is used by unfinished runs " + runs),
+                        java.util.Map.of("run_ids", runs))))
+                .flatMap(free -> datasets.deleteDataset(tenant, id))
                 .flatMap(deleted -> store.deleteTree(tenant, ObjectPaths.datasetPrefix(id)));
     }
 }

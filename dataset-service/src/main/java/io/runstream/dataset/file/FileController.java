@@ -32,17 +32,20 @@ class FileController {
     }
 
     @GetMapping("/list")
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<FileViews.Page> list(@RequestParam("dataset_id") long datasetId, Caller caller) {
         return files.list(caller.tenant(), datasetId);
     }
 
     @GetMapping("/view")
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<FileViews.Content> view(@RequestParam("file_id") long fileId,
                                  @RequestParam(name = "lines", defaultValue = "20") int lines, Caller caller) {
         return files.view(caller.tenant(), fileId, lines);
     }
 
     @GetMapping({"/get_file_by_id", "/get_file_by_id/"})
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<FileViews.Detail> get(@RequestParam("file_id") long fileId, Caller caller) {
         return files.get(caller.tenant(), fileId);
     }
@@ -54,11 +57,13 @@ class FileController {
     }
 
     @GetMapping({"/download", "/download/"})
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<ResponseEntity<Flux<DataBuffer>>> downloadByPath(@RequestParam("file_path") String filePath, Caller caller) {
         return files.downloadByPath(caller.tenant(), filePath).map(FileController::response);
     }
 
     @GetMapping("/{id}/download")
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<ResponseEntity<Flux<DataBuffer>>> download(@PathVariable long id, Caller caller) {
         return files.download(caller.tenant(), id).map(FileController::response);
     }

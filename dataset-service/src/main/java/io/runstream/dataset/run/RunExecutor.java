@@ -29,6 +29,8 @@ import tools.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -55,6 +57,8 @@ class RunExecutor {
     private final DatasetProperties.Runs config;
     private final String service;
     private final Sinks.Many<Accepted> queue = Sinks.many().unicast().onBackpressureBuffer();
+    /** Runs accepted and not finished on this instance, with their cancel flag. */
+    private final Map<String, AtomicBoolean> cancelled = new ConcurrentHashMap<>();
     private Disposable workers;
 
     RunExecutor(List<RunHandler> handlers, RunReporter reporter, ProcessedEvents processed, TransactionalOperator tx,
@@ -102,6 +106,7 @@ class RunExecutor {
             return;
         }
         RunRef ref = new RunRef(created.runId(), created.jobId(), event.tenant(), Math.max(1, created.attempt()));
+        cancelled.putIfAbsent(ref.runId(), new AtomicBoolean());
         processed.firstTime(CONSUMER, event.id()).as(tx::transactional)
                 .filter(Boolean::booleanValue)
                 .subscribe(first -> queue.emitNext(new Accepted(ref, created.args(), handler),
@@ -109,10 +114,36 @@ class RunExecutor {
                         error -> log.error("could not accept run {}", ref.runId(), error));
     }
 
+    /**
+     * Cancel requests reach every instance (a group of its own per instance); the one running the
+     * run stops it at its next progress report, a queued run never starts.
+     */
+    @KafkaListener(id = "dataset-run-control", topics = "#{@topics.runControl()}",
+            groupId = "dataset-run-control-#{T(java.util.UUID).randomUUID()}")
+    void onControl(EventEnvelope event) {
+        if (!EventTypes.RUN_CANCEL_REQUESTED.equals(event.type())) {
+            return;
+        }
+        RunEvents.ControlRequested request = codec.data(event, RunEvents.ControlRequested.class);
+        AtomicBoolean flag = cancelled.get(request.runId());
+        if (flag != null && service.equals(request.executor())) {
+            flag.set(true);
+        }
+    }
+
     private Mono<Void> execute(Accepted accepted) {
         RunRef ref = accepted.ref();
+        AtomicBoolean cancel = cancelled.computeIfAbsent(ref.runId(), id -> new AtomicBoolean());
+        if (cancel.get()) {
+            cancelled.remove(ref.runId());
+            return reporter.finished(ref, RunStatus.CANCELLED, null, new RunEvents.RunError("cancelled", "cancelled before it started"))
+                    .onErrorResume(error -> Mono.empty());
+        }
         AtomicLong lastProgress = new AtomicLong();
         RunHandler.Progress progress = (fraction, message) -> {
+            if (cancel.get()) {
+                throw new RunCancelled();
+            }
             long now = System.currentTimeMillis();
             long last = lastProgress.get();
             if (now - last >= config.progressIntervalMs() && lastProgress.compareAndSet(last, now)) {
@@ -128,6 +159,9 @@ class RunExecutor {
                         ? codec.mapper().createObjectNode() : accepted.args(), progress)))
                 .flatMap(result -> reporter.progress(ref, 1.0, "done", null)
                         .then(reporter.finished(ref, RunStatus.COMPLETED, result, null)))
+                .onErrorResume(error -> cancel.get() || hasCause(error, RunCancelled.class),
+                        error -> reporter.finished(ref, RunStatus.CANCELLED, null,
+                                new RunEvents.RunError("cancelled", "cancelled on request")))
                 .onErrorResume(error -> {
                     RunEvents.RunError runError = error instanceof RunHandler.RunFailure failure
                             ? new RunEvents.RunError(failure.code(), failure.getMessage())
@@ -137,11 +171,30 @@ class RunExecutor {
                     }
                     return reporter.finished(ref, RunStatus.FAILED, null, runError);
                 })
-                .doFinally(signal -> heartbeats.dispose())
+                .doFinally(signal -> {
+                    heartbeats.dispose();
+                    cancelled.remove(ref.runId());
+                })
                 .onErrorResume(error -> {
                     log.error("run {} could not be reported", ref.runId(), error);
                     return Mono.empty();
                 });
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Thrown from a progress report of a run whose cancellation was requested. */
+    static final class RunCancelled extends RuntimeException {
+        RunCancelled() {
+            super("cancelled on request", null, false, false);
+        }
     }
 
     @jakarta.annotation.PreDestroy

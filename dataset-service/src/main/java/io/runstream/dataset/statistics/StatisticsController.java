@@ -31,6 +31,7 @@ class StatisticsController {
     }
 
     @GetMapping("/statistics")
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<DatasetStatistics> get(@RequestParam("dataset_id") long datasetId, Caller caller) {
         return statistics.latest(caller.tenant(), datasetId);
     }

@@ -39,12 +39,14 @@ class TemplateController {
     }
 
     @GetMapping("/list")
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<TemplateList> list(Caller caller) {
         return templates.list(caller).map(Template::summary).collectList()
                 .map(data -> new TemplateList(data.size(), data));
     }
 
     @GetMapping("/{id}")
+    @PreAuthorize("hasAuthority('datasets:read')")
     Mono<Template> get(@PathVariable long id, Caller caller) {
         return templates.get(caller.tenant(), id);
     }

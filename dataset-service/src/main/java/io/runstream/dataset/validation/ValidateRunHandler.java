@@ -91,7 +91,12 @@ class ValidateRunHandler implements RunHandler {
                                 result.put("is_valid", dataset.isValid());
                                 result.put("dataset_usability", dataset.datasetUsability() == null ? 0 : dataset.datasetUsability());
                                 return (JsonNode) result;
-                            });
+                            })
+                            // files the run did not get to (cancelled, failed) must not stay "validating"
+                            .onErrorResume(error -> datasets.files(tenant, fileIds)
+                                    .filter(file -> FileRow.VALIDATING.equals(file.status()))
+                                    .concatMap(file -> datasets.recordFailure(tenant, file, "not validated: " + error.getMessage()))
+                                    .then(Mono.error(error)));
                 });
     }
 }
