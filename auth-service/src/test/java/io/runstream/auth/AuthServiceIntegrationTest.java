@@ -150,6 +150,21 @@ class AuthServiceIntegrationTest {
     }
 
     @Test
+    void login_withAnOlderHash_verifies_andUpgradesItToTheConfiguredArgon2id() {
+        Tenant t = newTenant();
+        String bcrypt = "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode(PASSWORD);
+        db.sql("update app_user set password_hash = :h where id = :id").bind("h", bcrypt).bind("id", t.viewerId)
+                .fetch().rowsUpdated().block();
+
+        loginOk(t.viewerName, PASSWORD);
+
+        String stored = db.sql("select password_hash from app_user where id = :id").bind("id", t.viewerId)
+                .map((row, meta) -> row.get(0, String.class)).one().block();
+        assertThat(stored).startsWith("{argon2}$argon2id$");
+        loginOk(t.viewerName, PASSWORD);
+    }
+
+    @Test
     void bootstrapAdmin_logsInAsPlatformAdminOfDefaultTenant() throws ParseException {
         var claims = SignedJWT.parse(rootToken()).getJWTClaimsSet();
         assertThat(claims.getStringClaim("tenant")).isEqualTo("default");

@@ -87,8 +87,19 @@ class LoginService {
                                 return Mono.error(Problems.of(HttpStatus.BAD_REQUEST, "inactive-user", "Inactive User",
                                         "The user account is inactive"));
                             }
-                            return issueFor(user.get(), refreshTokens.start(user.get().id(), user.get().tenantId()));
+                            return rehashIfOutdated(user.get(), form.password())
+                                    .then(issueFor(user.get(), refreshTokens.start(user.get().id(), user.get().tenantId())));
                         }));
+    }
+
+    /** Raising the hash cost (or changing algorithm) upgrades each user's hash at their next good login. */
+    private Mono<Void> rehashIfOutdated(UserAccount user, String rawPassword) {
+        if (!passwords.needsRehash(user.passwordHash())) {
+            return Mono.empty();
+        }
+        return passwords.hash(rawPassword)
+                .flatMap(hash -> users.changePasswordHash(user.id(), hash))
+                .doOnSuccess(done -> log.info("password hash of user {} upgraded to the configured algorithm and cost", user.id()));
     }
 
     private Mono<TokenResponse> clientCredentials(LoginForm form) {

@@ -54,6 +54,11 @@ class Argon2Passwords implements Passwords, org.springframework.beans.factory.Di
     }
 
     @Override
+    public boolean needsRehash(String hash) {
+        return hash != null && encoder.upgradeEncoding(hash);
+    }
+
+    @Override
     public Optional<String> policyViolation(String rawPassword, String username) {
         if (rawPassword == null || rawPassword.length() < policy.minLength()) {
             return Optional.of("must be at least " + policy.minLength() + " characters long");
