@@ -1,0 +1,28 @@
+package io.runstream.gateway.routing;
+
+import io.runstream.platform.web.ProblemExceptionHandler;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+/** Routes themselves are in application.yml; these are the pieces around them. */
+@Configuration(proxyBeanMethods = false)
+class RoutingConfiguration {
+
+    @Bean
+    ForwardedRequestHeaders forwardedRequestHeaders() {
+        return new ForwardedRequestHeaders();
+    }
+
+    @Bean
+    PathGuard pathGuard() {
+        return new PathGuard();
+    }
+
+    /** Just before the platform's problem handler (-2), which renders what this one translates. */
+    @Bean
+    @Order(-3)
+    UpstreamProblems upstreamProblems(ProblemExceptionHandler problems) {
+        return new UpstreamProblems(problems);
+    }
+}

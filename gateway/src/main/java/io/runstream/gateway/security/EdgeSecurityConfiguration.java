@@ -1,0 +1,123 @@
+package io.runstream.gateway.security;
+
+import io.runstream.gateway.GatewayProperties;
+import io.runstream.platform.web.ProblemExceptionHandler;
+import io.runstream.platform.web.Problems;
+import io.runstream.platform.web.RequestId;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gateway's own security chain (the platform's service chain backs off when this bean exists):
+ * everything but {@link PublicPaths} needs a bearer JWT, checked locally against auth-service's
+ * JWKS by the platform's decoder, or an API key that auth-service vouches for. Authorization —
+ * which permission an endpoint needs — stays with the services.
+ */
+@Configuration(proxyBeanMethods = false)
+class EdgeSecurityConfiguration {
+
+    @Bean
+    SecurityWebFilterChain edgeSecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder, ApiKeyExchange apiKeys,
+                                        ProblemExceptionHandler problems, GatewayProperties properties) {
+        PublicPaths publicPaths = new PublicPaths();
+        ProblemEntryPoint entryPoint = new ProblemEntryPoint(problems);
+
+        ApiKeyAuthenticator keyAuthenticator = new ApiKeyAuthenticator(apiKeys, publicPaths);
+        AuthenticationWebFilter apiKeyFilter = new AuthenticationWebFilter(keyAuthenticator);
+        apiKeyFilter.setServerAuthenticationConverter(keyAuthenticator);
+        apiKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(entryPoint));
+        apiKeyFilter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+
+        // a stale token sent along to login or refresh must not block them: public paths read no bearer token
+        ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
+
+        http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers(PublicPaths.PATTERNS.toArray(String[]::new)).permitAll()
+                        .anyExchange().authenticated())
+                .oauth2ResourceServer(server -> server
+                        .bearerTokenConverter(exchange -> publicPaths.matches(exchange) ? Mono.empty() : bearer.convert(exchange))
+                        .jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(EdgeSecurityConfiguration::authentication))
+                        .authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(entryPoint))
+                .addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint).accessDeniedHandler(entryPoint));
+        if (properties.cors().allowedOrigins().isEmpty()) {
+            http.cors(ServerHttpSecurity.CorsSpec::disable);
+        } else {
+            http.cors(cors -> cors.configurationSource(corsSource(properties.cors())));
+        }
+        return http.build();
+    }
+
+    static UrlBasedCorsConfigurationSource corsSource(GatewayProperties.Cors cors) {
+        CorsConfiguration config = new CorsConfiguration();
+        config.setAllowedOriginPatterns(cors.allowedOrigins());
+        config.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+        config.setAllowedHeaders(List.of("*"));
+        config.setExposedHeaders(List.of(RequestId.HEADER, "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                "X-RateLimit-Reset", "Retry-After", "Content-Disposition", "Last-Event-ID"));
+        config.setAllowCredentials(true);
+        config.setMaxAge(cors.maxAge());
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/**", config);
+        return source;
+    }
+
+    static Mono<AbstractAuthenticationToken> authentication(Jwt jwt) {
+        List<GrantedAuthority> authorities = new ArrayList<>();
+        List<String> permissions = jwt.getClaimAsStringList("permissions");
+        if (permissions != null) {
+            permissions.forEach(p -> authorities.add(new SimpleGrantedAuthority(p)));
+        }
+        return Mono.just(new JwtAuthenticationToken(jwt, authorities, jwt.getSubject()));
+    }
+
+    @Bean
+    ApiKeyExchange apiKeyExchange(GatewayProperties properties, ReactiveJwtDecoder decoder, WebClient.Builder builder) {
+        HttpClient client = HttpClient.create().responseTimeout(properties.apiKeys().timeout());
+        WebClient http = builder.clone().clientConnector(new ReactorClientHttpConnector(client)).build();
+        return new CachingApiKeyExchange(http, properties, decoder, System::nanoTime);
+    }
+
+    /** Requests Spring Security's firewall refuses (encoded separators, dot segments, ...) get a 400 problem too. */
+    @Bean
+    ServerExchangeRejectedHandler problemRejectedHandler(ProblemExceptionHandler problems) {
+        return (exchange, rejected) -> problems.handle(exchange,
+                Problems.badRequest("The request path or headers are not acceptable"));
+    }
+
+    @Bean
+    TokenRelay tokenRelay() {
+        return new TokenRelay();
+    }
+}

@@ -1,0 +1,41 @@
+package io.runstream.gateway.security;
+
+import io.runstream.platform.web.ProblemExceptionHandler;
+import io.runstream.platform.web.Problems;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/** 401 and 403 at the edge are problems like every other error, with a detail that says which credential failed. */
+class ProblemEntryPoint implements ServerAuthenticationEntryPoint, ServerAccessDeniedHandler {
+
+    private final ProblemExceptionHandler problems;
+
+    ProblemEntryPoint(ProblemExceptionHandler problems) {
+        this.problems = problems;
+    }
+
+    @Override
+    public Mono<Void> commence(ServerWebExchange exchange, AuthenticationException ex) {
+        exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        String detail;
+        if (ex instanceof InvalidApiKeyException) {
+            detail = ex.getMessage();
+        } else if (exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)) {
+            detail = "The access token is invalid, expired or not meant for this API";
+        } else {
+            detail = "A valid access token (Authorization: Bearer) or API key (X-API-KEY) is required";
+        }
+        return problems.handle(exchange, Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException denied) {
+        return problems.handle(exchange, denied);
+    }
+}
