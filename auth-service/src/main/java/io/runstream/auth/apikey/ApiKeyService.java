@@ -1,5 +1,7 @@
 package io.runstream.auth.apikey;
 
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import io.r2dbc.spi.Readable;
 import io.runstream.auth.apikey.ApiKeyViews.ApiKeyView;
 import io.runstream.auth.apikey.ApiKeyViews.CreatedApiKey;
@@ -81,7 +83,7 @@ class ApiKeyService {
                 .bind("id", Randoms.uuid()).bind("tenant", caller.tenant()).bind("user", userId)
                 .bind("name", request.name()).bind("prefix", prefix).bind("hash", Digests.sha256Hex(key))
                 .bind("scopes", scopes.toArray(String[]::new))
-                .bind("days", io.r2dbc.spi.Parameters.in(io.r2dbc.spi.R2dbcType.INTEGER, request.expiresInDays()));
+                .bind("days", Parameters.in(R2dbcType.INTEGER, request.expiresInDays()));
         return insert.map((row, meta) -> new CreatedApiKey(row.get("id", UUID.class), row.get("name", String.class),
                         row.get("prefix", String.class), Arrays.asList(row.get("scopes", String[].class)),
                         row.get("created_at", OffsetDateTime.class), row.get("expires_at", OffsetDateTime.class), key))

@@ -1,5 +1,7 @@
 package io.runstream.auth.org;
 
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import io.r2dbc.spi.Readable;
 import io.runstream.auth.support.Randoms;
 import io.runstream.platform.security.Caller;
@@ -48,7 +50,7 @@ class ProjectService {
         }
         return db.sql("insert into project (id, tenant_id, name, description, created_by) values (:id, :tenant, :name, :description, :by) returning " + COLUMNS)
                 .bind("id", "p-" + Randoms.hex(12)).bind("tenant", caller.tenant()).bind("name", name)
-                .bind("description", io.r2dbc.spi.Parameters.in(io.r2dbc.spi.R2dbcType.VARCHAR, description))
+                .bind("description", Parameters.in(R2dbcType.VARCHAR, description))
                 .bind("by", caller.userId())
                 .map((row, meta) -> project(row)).one()
                 .onErrorMap(DataIntegrityViolationException.class,

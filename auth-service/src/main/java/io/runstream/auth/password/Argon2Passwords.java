@@ -1,6 +1,7 @@
 package io.runstream.auth.password;
 
 import io.runstream.auth.config.AuthProperties;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * a login storm queues instead of exhausting memory or starving the event loop.
  */
 @Component
-class Argon2Passwords implements Passwords, org.springframework.beans.factory.DisposableBean {
+class Argon2Passwords implements Passwords, DisposableBean {
 
     private final PasswordEncoder encoder;
     private final Scheduler hashing;

@@ -1,6 +1,7 @@
 package io.runstream.auth.token;
 
 import io.runstream.auth.config.AuthProperties;
+import io.runstream.auth.support.Randoms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ final class KeyCrypto {
 
     String encrypt(String plaintext) {
         try {
-            byte[] iv = io.runstream.auth.support.Randoms.bytes(IV_BYTES);
+            byte[] iv = Randoms.bytes(IV_BYTES);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));

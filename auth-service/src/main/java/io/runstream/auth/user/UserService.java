@@ -1,5 +1,7 @@
 package io.runstream.auth.user;
 
+import io.r2dbc.spi.Parameters;
+import io.r2dbc.spi.R2dbcType;
 import io.r2dbc.spi.Readable;
 import io.runstream.auth.password.Passwords;
 import io.runstream.auth.rbac.Rbac;
@@ -73,8 +75,8 @@ class UserService implements Users {
                         .bind("tenant", user.tenantId())
                         .bind("username", user.username())
                         .bind("email", user.email())
-                        .bind("firstName", io.r2dbc.spi.Parameters.in(io.r2dbc.spi.R2dbcType.VARCHAR, user.firstName()))
-                        .bind("lastName", io.r2dbc.spi.Parameters.in(io.r2dbc.spi.R2dbcType.VARCHAR, user.lastName()))
+                        .bind("firstName", Parameters.in(R2dbcType.VARCHAR, user.firstName()))
+                        .bind("lastName", Parameters.in(R2dbcType.VARCHAR, user.lastName()))
                         .bind("hash", hash)
                         .bind("platformAdmin", user.platformAdmin())
                         .map((row, meta) -> account(row)).one()
@@ -138,9 +140,9 @@ class UserService implements Users {
                                         update app_user set first_name = :firstName, last_name = :lastName, email = :email,
                                                is_active = :active, updated_at = now()
                                         where id = :id and tenant_id = :tenant returning """ + " " + COLUMNS)
-                                .bind("firstName", io.r2dbc.spi.Parameters.in(io.r2dbc.spi.R2dbcType.VARCHAR,
+                                .bind("firstName", Parameters.in(R2dbcType.VARCHAR,
                                         request.firstName() != null ? request.firstName() : current.firstName()))
-                                .bind("lastName", io.r2dbc.spi.Parameters.in(io.r2dbc.spi.R2dbcType.VARCHAR,
+                                .bind("lastName", Parameters.in(R2dbcType.VARCHAR,
                                         request.lastName() != null ? request.lastName() : current.lastName()))
                                 .bind("email", request.email() != null ? request.email() : current.email())
                                 .bind("active", request.active() != null ? request.active() : current.active())
