@@ -1,0 +1,187 @@
+package io.runstream.job;
+
+import io.runstream.platform.test.RealInfrastructure;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static io.runstream.job.JobServiceTestSupport.sse;
+import static io.runstream.job.JobServiceTestSupport.token;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** SSE streams: resume with Last-Event-ID (also on a freshly started instance), 410, limits, log follow. */
+@RealInfrastructure
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient(timeout = "30s")
+@TestPropertySource(properties = {"runstream.job.stream.max-streams-per-user=3", "runstream.job.stream.heartbeat=1s"})
+class StreamResumeTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final String alice = token("alice", "acme");
+
+    @Autowired
+    WebTestClient web;
+    @Autowired
+    Environment environment;
+    @Autowired
+    DatabaseClient db;
+
+    private String createEcho(WebTestClient client, String message) {
+        return JSON.readTree(client.post().uri("/api/v1/runs").header("Authorization", alice)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"job_id\":\"system/echo\",\"args\":{\"message\":\"" + message + "\"}}")
+                .exchange().expectStatus().isCreated().expectBody().returnResult().getResponseBody()).path("run_id").asString();
+    }
+
+    private void awaitCompleted(String runId) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> JSON.readTree(
+                web.get().uri("/api/v1/runs/" + runId).header("Authorization", alice).exchange()
+                        .expectBody().returnResult().getResponseBody()).path("status").asString().equals("completed"));
+    }
+
+    /** The ids of every durable event of the tenant after {@code after}, as the database holds them. */
+    private List<Long> storedIdsAfter(long after) {
+        return db.sql("select pos from run_event where tenant_id = 'acme' and pos > :after and type <> 'run.progress' order by pos")
+                .bind("after", after).map(row -> row.get("pos", Long.class)).all().collectList().block();
+    }
+
+    @Test
+    void reconnectWithLastEventId_onAFreshInstance_receivesEveryMissedEventOnceInOrder() {
+        List<ServerSentEvent<String>> first = new CopyOnWriteArrayList<>();
+        var subscription = sse(web, "/api/v1/events/runs", alice, null).subscribe(first::add);
+        String r1 = createEcho(web, "one");
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.stream()
+                .anyMatch(e -> "run.finished".equals(e.event()) && e.data().contains(r1)));
+        subscription.dispose();
+        String lastSeen = first.get(first.size() - 1).id();
+
+        // missed while disconnected
+        String r2 = createEcho(web, "two");
+        String r3 = createEcho(web, "three");
+        awaitCompleted(r2);
+        awaitCompleted(r3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> storedIdsAfter(Long.parseLong(lastSeen)).size() >= 8);
+        List<Long> missed = storedIdsAfter(Long.parseLong(lastSeen));
+
+        // a second instance started now (a restarted or another replica) serves the resume
+        try (ConfigurableApplicationContext other = startAnotherInstance()) {
+            String port = other.getEnvironment().getProperty("local.server.port");
+            WebTestClient otherWeb = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                    .responseTimeout(Duration.ofSeconds(30)).build();
+            List<ServerSentEvent<String>> resumed = new CopyOnWriteArrayList<>();
+            var again = sse(otherWeb, "/api/v1/events/runs", alice, lastSeen).subscribe(resumed::add);
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> resumed.size() >= missed.size());
+                String r4 = createEcho(otherWeb, "four");
+                await().atMost(Duration.ofSeconds(30)).until(() -> resumed.stream()
+                        .anyMatch(e -> "run.finished".equals(e.event()) && e.data().contains(r4)));
+                List<Long> ids = resumed.stream().map(e -> Long.parseLong(e.id())).toList();
+                assertThat(ids.subList(0, missed.size())).isEqualTo(missed);
+                assertThat(ids).isSorted().doesNotHaveDuplicates();
+                assertThat(ids.get(0)).isGreaterThan(Long.parseLong(lastSeen));
+                assertThat(resumed.stream().map(ServerSentEvent::data).filter(d -> d.contains(r1))).isEmpty();
+                assertThat(resumed.stream().filter(e -> e.data().contains(r2)).map(ServerSentEvent::event).toList())
+                        .contains("run.created", "run.started", "run.output", "run.finished");
+            } finally {
+                again.dispose();
+            }
+        }
+    }
+
+    private ConfigurableApplicationContext startAnotherInstance() {
+        List<String> properties = new ArrayList<>(List.of("--server.port=0"));
+        for (String name : List.of("spring.r2dbc.url", "spring.r2dbc.username", "spring.r2dbc.password", "spring.flyway.url",
+                "spring.flyway.user", "spring.flyway.password", "spring.kafka.bootstrap-servers",
+                "runstream.kafka.topic-prefix", "runstream.security.jwks-uri", "runstream.storage.root",
+                "spring.kafka.consumer.group-id")) {
+            String value = environment.getProperty(name);
+            if (value != null) {
+                properties.add("--" + name + "=" + value);
+            }
+        }
+        // command-line arguments: they outrank application.yml as the test's own properties do
+        return new SpringApplicationBuilder(JobServiceApplication.class).run(properties.toArray(String[]::new));
+    }
+
+    @Test
+    void runStream_replaysFromTheStart_andEndsWithTheRun() {
+        String runId = createEcho(web, "whole");
+        awaitCompleted(runId);
+        List<ServerSentEvent<String>> events = sse(web, "/api/v1/events/runs?run_id=" + runId, alice, "0")
+                .collectList().block(Duration.ofSeconds(30));
+        // run.output travels on the log topic and may be stored before run.started
+        assertThat(events).extracting(ServerSentEvent::event)
+                .containsExactlyInAnyOrder("run.created", "run.started", "run.output", "run.finished", "end");
+        assertThat(events.get(0).event()).isEqualTo("run.created");
+        assertThat(events.get(4).event()).isEqualTo("end");
+        assertThat(events.get(4).id()).isNull();
+
+        List<ServerSentEvent<String>> logs = sse(web, "/api/v1/runs/" + runId + "/logs?follow=true", alice, null)
+                .collectList().block(Duration.ofSeconds(30));
+        assertThat(logs).extracting(ServerSentEvent::event).containsExactly("log", "end");
+        assertThat(logs.get(0).data()).contains("\"message\":\"whole\"").contains("\"level\":\"info\"");
+
+        JsonNode page = JSON.readTree(web.get().uri("/api/v1/runs/" + runId + "/logs").header("Authorization", alice)
+                .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        assertThat(page.path("logs").get(0).path("message").asString()).isEqualTo("whole");
+        long next = page.path("next_offset").asLong();
+        assertThat(JSON.readTree(web.get().uri("/api/v1/runs/" + runId + "/logs?offset=" + next).header("Authorization", alice)
+                .exchange().expectBody().returnResult().getResponseBody()).path("logs").size()).isZero();
+        web.get().uri("/api/v1/runs/" + runId + "/logs?limit=0").header("Authorization", alice).exchange()
+                .expectStatus().isBadRequest();
+    }
+
+    @Test
+    void badAndExpiredCursors_unknownRuns_andTooManyStreams_answerProblems() {
+        web.get().uri("/api/v1/events/runs").header("Authorization", alice).header("Last-Event-ID", "abc")
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isBadRequest();
+        web.get().uri("/api/v1/events/runs?run_id=run_nope").header("Authorization", alice)
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isNotFound();
+        String runId = createEcho(web, "old");
+        awaitCompleted(runId);
+        web.get().uri("/api/v1/runs/" + runId).header("Authorization", token("eve", "elsewhere")).exchange()
+                .expectStatus().isNotFound();
+        web.get().uri("/api/v1/runs/" + runId + "/logs?follow=true").header("Authorization", token("eve", "elsewhere"))
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isNotFound();
+
+        db.sql("update stream_retention set purged_below = 1000000 where id = 1").then().block();
+        try {
+            JsonNode gone = JSON.readTree(web.get().uri("/api/v1/events/runs?run_id=" + runId).header("Authorization", alice)
+                    .header("Last-Event-ID", "1").accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                    .expectStatus().isEqualTo(410).expectBody().returnResult().getResponseBody());
+            assertThat(gone.path("run").path("status").asString()).isEqualTo("completed");
+        } finally {
+            db.sql("update stream_retention set purged_below = 0 where id = 1").then().block();
+        }
+
+        String bob = token("bob", "acme");
+        List<reactor.core.Disposable> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                open.add(sse(web, "/api/v1/events/runs", bob, null).subscribe());
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> web.get().uri("/api/v1/events/runs")
+                    .header("Authorization", bob).accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                    .expectStatus().isEqualTo(429));
+        } finally {
+            open.forEach(reactor.core.Disposable::dispose);
+        }
+    }
+}
