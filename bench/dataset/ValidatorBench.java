@@ -32,6 +32,8 @@ public class ValidatorBench {
                 new ColumnSpec("code", ColumnType.STRING, null), new ColumnSpec("note", ColumnType.STRING, null));
         var config = new DatasetProperties.Validation(0, 0.8, 100, 80, 16 * 1024 * 1024, 20);
         long bytes = Files.size(csv);
+        var threads = ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         ValidationOutcome outcome;
         try (InputStream in = Files.newInputStream(csv);
@@ -39,14 +41,17 @@ public class ValidatorBench {
             outcome = new FileValidator(config).validate(in, out, template, rows -> { });
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 peak += pool.getPeakUsage().getUsed();
             }
         }
-        System.out.printf("validated %,d rows (%,d valid) of %.0f MB in %.2f s: %.1f MB/s; peak heap %.0f MB (max %d MB); reasons %s%n",
+        System.out.printf("validated %,d rows (%,d valid) of %.0f MB in %.2f s wall (%.1f MB/s), %.2f s CPU (%.1f MB/s per core);"
+                        + " peak heap %.0f MB (max %d MB); reasons %s%n",
                 outcome.totalRecords(), outcome.validRecords(), bytes / 1048576.0, seconds, bytes / 1048576.0 / seconds,
+                cpuSeconds, bytes / 1048576.0 / cpuSeconds,
                 peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576, outcome.report().errorsByReason());
         Files.deleteIfExists(validated);
     }

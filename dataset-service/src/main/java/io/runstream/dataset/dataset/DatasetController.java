@@ -44,7 +44,7 @@ class DatasetController {
     @GetMapping("/view")
     @PreAuthorize("hasAuthority('datasets:read')")
     Mono<DatasetViews.Preview> view(@RequestParam("dataset_id") long datasetId,
-                                    @RequestParam(name = "limit", defaultValue = "20") int limit, Caller caller) {
+                                    @RequestParam(name = "limit", required = false) Integer limit, Caller caller) {
         return datasets.view(caller.tenant(), datasetId, limit);
     }
 

@@ -14,8 +14,8 @@ public interface DatasetService {
 
     Mono<DatasetViews.Detail> get(String tenant, long id);
 
-    /** Typed preview rows from the validated copies. */
-    Mono<DatasetViews.Preview> view(String tenant, long id, int limit);
+    /** Typed preview rows from the validated copies; {@code limit} null means the configured preview size. */
+    Mono<DatasetViews.Preview> view(String tenant, long id, Integer limit);
 
     /** Removes the dataset, its files, statistics and stored objects. */
     Mono<Void> delete(Caller caller, long id);

@@ -15,8 +15,11 @@ class DefaultDatasetService implements DatasetService {
     private final DatasetContent content;
     private final ObjectStore store;
     private final DatasetUsage usage;
+    private final io.runstream.dataset.DatasetProperties properties;
 
-    DefaultDatasetService(DatasetStore datasets, DatasetContent content, ObjectStore store, DatasetUsage usage) {
+    DefaultDatasetService(DatasetStore datasets, DatasetContent content, ObjectStore store, DatasetUsage usage,
+                          io.runstream.dataset.DatasetProperties properties) {
+        this.properties = properties;
         this.datasets = datasets;
         this.content = content;
         this.store = store;
@@ -50,7 +53,8 @@ class DefaultDatasetService implements DatasetService {
     }
 
     @Override
-    public Mono<DatasetViews.Preview> view(String tenant, long id, int limit) {
+    public Mono<DatasetViews.Preview> view(String tenant, long id, Integer requested) {
+        int limit = requested == null ? properties.validation().previewRows() : requested;
         if (limit < 1 || limit > 1000) {
             return Mono.error(Problems.badRequest("limit must be between 1 and 1000"));
         }

@@ -1,5 +1,6 @@
 package io.runstream.dataset.file;
 
+import io.runstream.dataset.DatasetProperties;
 import io.runstream.dataset.dataset.DatasetStore;
 import io.runstream.dataset.dataset.FileRow;
 import io.runstream.dataset.dataset.FileView;
@@ -27,10 +28,12 @@ class DefaultFileService implements FileService {
 
     private final DatasetStore datasets;
     private final ObjectStore store;
+    private final DatasetProperties properties;
 
-    DefaultFileService(DatasetStore datasets, ObjectStore store) {
+    DefaultFileService(DatasetStore datasets, ObjectStore store, DatasetProperties properties) {
         this.datasets = datasets;
         this.store = store;
+        this.properties = properties;
     }
 
     @Override
@@ -43,7 +46,8 @@ class DefaultFileService implements FileService {
     }
 
     @Override
-    public Mono<FileViews.Content> view(String tenant, long fileId, int lines) {
+    public Mono<FileViews.Content> view(String tenant, long fileId, Integer requested) {
+        int lines = requested == null ? properties.validation().previewRows() + 1 : requested;
         if (lines < 1 || lines > 1000) {
             return Mono.error(Problems.badRequest("lines must be between 1 and 1000"));
         }

@@ -40,7 +40,7 @@ class FileController {
     @GetMapping("/view")
     @PreAuthorize("hasAuthority('datasets:read')")
     Mono<FileViews.Content> view(@RequestParam("file_id") long fileId,
-                                 @RequestParam(name = "lines", defaultValue = "20") int lines, Caller caller) {
+                                 @RequestParam(name = "lines", required = false) Integer lines, Caller caller) {
         return files.view(caller.tenant(), fileId, lines);
     }
 

@@ -8,7 +8,8 @@ public interface FileService {
 
     Mono<FileViews.Page> list(String tenant, long datasetId);
 
-    Mono<FileViews.Content> view(String tenant, long fileId, int lines);
+    /** The first raw lines; {@code lines} null means the configured preview size (+1 for the header). */
+    Mono<FileViews.Content> view(String tenant, long fileId, Integer lines);
 
     Mono<FileViews.Detail> get(String tenant, long fileId);
 

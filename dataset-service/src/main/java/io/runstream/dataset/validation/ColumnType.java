@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.Locale;
 
 /**
@@ -22,7 +23,8 @@ public enum ColumnType {
     DATE("Date"),
     TIMESTAMP("Timestamp");
 
-    private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm[:ss][.SSSSSSSSS][.SSSSSS][.SSS]");
+    private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm[:ss][.SSSSSSSSS][.SSSSSS][.SSS]")
+            .withResolverStyle(ResolverStyle.STRICT);
 
     private final String wireName;
 
@@ -64,6 +66,9 @@ public enum ColumnType {
             case BOOLEAN:
                 return booleanText(raw);
             case DATE:
+                if (raw.length() == 10 && isIsoDate(raw)) {
+                    return raw;
+                }
                 try {
                     return LocalDate.parse(raw).toString();
                 } catch (DateTimeParseException e) {
@@ -165,10 +170,14 @@ public enum ColumnType {
                 return false;
             }
         }
-        return i == n && Double.isFinite(Double.parseDouble(s));
+        // without an exponent a decimal is finite; with one it may overflow to Infinity
+        return i == n && (s.indexOf('e') < 0 && s.indexOf('E') < 0 || Double.isFinite(Double.parseDouble(s)));
     }
 
     private static String booleanText(String s) {
+        if (s.length() > 5) {
+            return null;
+        }
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "true", "t", "yes", "y", "1" -> "true";
             case "false", "f", "no", "n", "0" -> "false";
@@ -180,6 +189,10 @@ public enum ColumnType {
     private static String timestampText(String s) {
         if (s.length() < 16 || s.charAt(4) != '-') {
             return null;
+        }
+        String fast = fastTimestamp(s);
+        if (fast != null) {
+            return fast;
         }
         try {
             return OffsetDateTime.parse(s).toInstant().toString();
@@ -198,4 +211,71 @@ public enum ColumnType {
         }
     }
 
+
+    /**
+     * The common forms without java.time's parser (several times faster): {@code yyyy-MM-ddTHH:mm:ssZ}
+     * and local {@code yyyy-MM-dd[T ]HH:mm:ss}. The answers equal what the general path produces
+     * (Instant.toString, LocalDateTime.toString); anything else answers null and takes that path.
+     */
+    private static String fastTimestamp(String s) {
+        int n = s.length();
+        if ((n != 19 && !(n == 20 && s.charAt(19) == 'Z')) || !isIsoDate(s.substring(0, 10))) {
+            return null;
+        }
+        char separator = s.charAt(10);
+        if ((separator != 'T' && separator != ' ') || s.charAt(13) != ':' || s.charAt(16) != ':'
+                || !digits(s, 11, 13) || !digits(s, 14, 16) || !digits(s, 17, 19)) {
+            return null;
+        }
+        int hour = number(s, 11, 13);
+        int minute = number(s, 14, 16);
+        int second = number(s, 17, 19);
+        if (hour > 23 || minute > 59 || second > 59) {
+            return null;
+        }
+        String date = s.substring(0, 10);
+        if (n == 20) {
+            return date + 'T' + s.substring(11, 19) + 'Z';
+        }
+        return date + 'T' + (second == 0 ? s.substring(11, 16) : s.substring(11, 19));
+    }
+
+    /** {@code yyyy-MM-dd} with a real month and day (leap years included). */
+    static boolean isIsoDate(String s) {
+        if (s.length() != 10 || s.charAt(4) != '-' || s.charAt(7) != '-' || !digits(s, 0, 4) || !digits(s, 5, 7)
+                || !digits(s, 8, 10)) {
+            return false;
+        }
+        int year = number(s, 0, 4);
+        int month = number(s, 5, 7);
+        int day = number(s, 8, 10);
+        if (month < 1 || month > 12 || day < 1) {
+            return false;
+        }
+        boolean leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        int length = switch (month) {
+            case 2 -> leap ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+        return day <= length;
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int number(String s, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            value = value * 10 + (s.charAt(i) - '0');
+        }
+        return value;
+    }
 }
