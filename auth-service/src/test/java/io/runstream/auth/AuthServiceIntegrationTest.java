@@ -60,6 +60,8 @@ class AuthServiceIntegrationTest {
     ApplicationContext context;
     @Autowired
     DatabaseClient db;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
 
     // ------------------------------------------------------------------ login
 
@@ -305,6 +307,23 @@ class AuthServiceIntegrationTest {
     }
 
     @Test
+    void otherServices_validateIssuedTokens_throughTheJwksWithThePlatformDecoder() {
+        Tenant t = newTenant();
+        var decoder = org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder
+                .withJwkSetUri("http://localhost:" + port + "/.well-known/jwks.json").build();
+        decoder.setJwtValidator(io.runstream.platform.security.TokenValidators.forPlatform("runstream", "runstream-api"));
+
+        var caller = io.runstream.platform.security.Caller.from(decoder.decode(t.scientistToken).block());
+
+        assertThat(caller.userId()).isEqualTo(String.valueOf(t.scientistId));
+        assertThat(caller.username()).isEqualTo(t.scientistName);
+        assertThat(caller.tenant()).isEqualTo(t.id);
+        assertThat(caller.roles()).containsExactly("data_scientist");
+        assertThat(caller.can("can_train_models")).isTrue();
+        assertThat(caller.can("can_manage_users")).isFalse();
+    }
+
+    @Test
     void jwks_exposesNoPrivateKeyMaterial_andStoredKeysAreEncrypted() {
         var body = web.get().uri("/.well-known/jwks.json").exchange().expectStatus().isOk()
                 .expectBody(Map.class).returnResult().getResponseBody();
@@ -316,7 +335,8 @@ class AuthServiceIntegrationTest {
         });
         List<String> stored = db.sql("select private_key from signing_key").map((row, meta) -> row.get(0, String.class))
                 .all().collectList().block();
-        assertThat(stored).isNotEmpty().allSatisfy(ciphertext -> assertThat(ciphertext).doesNotContain("\"d\"", "RSA", "{"));
+        // base64 ciphertext only: no JSON (a stored JWK would be `{"kty":"RSA","d":...}`)
+        assertThat(stored).isNotEmpty().allSatisfy(ciphertext -> assertThat(ciphertext).matches("[A-Za-z0-9+/]+=*"));
     }
 
     // ------------------------------------------------------------------ refresh and logout
@@ -681,6 +701,21 @@ class AuthServiceIntegrationTest {
                 .exchange().expectStatus().isNoContent();
         exchange(service, key).expectStatus().isUnauthorized()
                 .expectBody().jsonPath("$.type").isEqualTo("https://runstream.io/problems/invalid-api-key");
+    }
+
+    @Test
+    void apiKey_pastItsExpiry_stopsWorking() {
+        Tenant t = newTenant();
+        var created = web.post().uri("/api/v1/api-keys/").header(HttpHeaders.AUTHORIZATION, t.scientistBearer)
+                .bodyValue(Map.of("name", "short lived", "scopes", List.of("runs:read"), "expires_in_days", 1))
+                .exchange().expectStatus().isCreated().expectBody(Map.class).returnResult().getResponseBody();
+        assertThat(created.get("expires_at")).isNotNull();
+        String key = (String) created.get("key");
+        exchange(serviceToken(), key).expectStatus().isOk();
+
+        db.sql("update api_key set expires_at = now() - interval '1 second' where id = :id")
+                .bind("id", java.util.UUID.fromString((String) created.get("id"))).fetch().rowsUpdated().block();
+        exchange(serviceToken(), key).expectStatus().isUnauthorized();
     }
 
     @Test
