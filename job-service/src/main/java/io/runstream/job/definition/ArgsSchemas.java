@@ -3,6 +3,7 @@ package io.runstream.job.definition;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaException;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.runstream.platform.web.Problems;
@@ -43,11 +44,28 @@ public class ArgsSchemas {
             return "must be a JSON Schema object";
         }
         try {
+            List<Error> errors = metaSchema().validate(schema);
+            if (!errors.isEmpty()) {
+                Error first = errors.get(0);
+                return "is not a valid JSON Schema: " + first.getInstanceLocation() + " " + first.getMessage();
+            }
             compile(schema).validate(tools.jackson.databind.node.JsonNodeFactory.instance.objectNode());
             return null;
         } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
             return "is not a valid JSON Schema: " + e.getMessage();
         }
+    }
+
+    private volatile Schema metaSchema;
+
+    /** The draft 2020-12 meta-schema, bundled with the validator (no network). */
+    private Schema metaSchema() {
+        Schema meta = metaSchema;
+        if (meta == null) {
+            meta = registry.getSchema(SchemaLocation.of(SpecificationVersion.DRAFT_2020_12.getDialectId()));
+            metaSchema = meta;
+        }
+        return meta;
     }
 
     private Schema compile(JsonNode schema) {
