@@ -51,6 +51,8 @@ class PlatformIntegrationTest {
     KafkaOperations<Object, Object> kafka;
     @Autowired
     org.springframework.core.env.Environment environment;
+    @org.springframework.boot.test.web.server.LocalServerPort
+    int port;
 
     private final String alice = TestTokens.bearer(TestTokens.user("alice").tenant("acme").sign());
 
@@ -230,6 +232,27 @@ class PlatformIntegrationTest {
                 .anyMatch(e -> ("note-" + id).equals(e.subject())));
     }
 
+    /** A plain HTTP client: WebTestClient is itself traced and would replace the traceparent it sends. */
+    @Test
+    void traceContextAndRequestId_travelFromTheRequestIntoTheKafkaRecordHeaders() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/api/v1/notes"))
+                .header("Authorization", alice)
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .header("X-Request-Id", "req-trace-1")
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"title\":\"traced\"}"))
+                .build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        long id = Long.parseLong(response.body().replaceAll(".*\"id\":(\\d+).*", "$1"));
+
+        ConsumerRecord<String, String> record = readUntil(topics.runEvents(), r -> ("note-" + id).equals(r.key()));
+        assertThat(header(record, "X-Request-Id")).isEqualTo("req-trace-1");
+        assertThat(record.headers().headers("traceparent"))
+                .anySatisfy(h -> assertThat(new String(h.value())).startsWith("00-" + traceId + "-"));
+    }
+
     @Test
     void serviceTokens_inTests_areSignedByTheTestKey() {
         String token = serviceTokens.token().block();
@@ -248,6 +271,30 @@ class PlatformIntegrationTest {
                 }))
                 .expectErrorMatches(error -> error.getClass().getName().contains("BlockingOperationError"))
                 .verify(Duration.ofSeconds(5));
+    }
+
+    private ConsumerRecord<String, String> readUntil(String topic, java.util.function.Predicate<ConsumerRecord<String, String>> wanted) {
+        try (var consumer = new KafkaConsumer<String, String>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.getProperty("spring.kafka.bootstrap-servers"),
+                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<String, String>> found = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (wanted.test(r)) {
+                        found.add(r);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.get(0);
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private long createNote(String title) {

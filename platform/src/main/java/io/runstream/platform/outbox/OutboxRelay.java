@@ -2,6 +2,9 @@ package io.runstream.platform.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
@@ -48,11 +51,16 @@ public class OutboxRelay implements SmartLifecycle {
     private final Sinks.Many<Boolean> nudges = Sinks.many().multicast().directBestEffort();
     private final Counter published;
     private final Counter failures;
+    private final Tracer tracer;
+    private final Propagator propagator;
     private volatile Disposable loop;
     private volatile Instant lastCleanup = Instant.EPOCH;
 
     public OutboxRelay(DatabaseClient db, TransactionalOperator tx, KafkaOperations<Object, Object> kafka,
-                       OutboxProperties properties, JsonMapper json, MeterRegistry meters) {
+                       OutboxProperties properties, JsonMapper json, MeterRegistry meters, Tracer tracer,
+                       Propagator propagator) {
+        this.tracer = tracer;
+        this.propagator = propagator;
         this.db = db;
         this.tx = tx;
         this.kafka = kafka;
@@ -101,18 +109,30 @@ public class OutboxRelay implements SmartLifecycle {
      * fetches metadata (and does when the broker is down), so sends happen off the event loop.
      */
     private Mono<Void> send(List<OutboxRow> rows) {
-        return Mono.fromCallable(() -> rows.stream().map(row -> kafka.send(toRecord(row))).toList())
+        return Mono.fromCallable(() -> rows.stream().map(this::sendInOriginalTrace).toList())
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(futures -> Mono.fromFuture(CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))))
                 .timeout(properties.sendTimeout())
                 .then();
     }
 
-    private ProducerRecord<Object, Object> toRecord(OutboxRow row) {
-        var record = new ProducerRecord<Object, Object>(row.topic(), row.key(), row.payload());
+    /**
+     * Sends the row within a span continued from the trace of the work that wrote it, so that the
+     * producer's traceparent (and the consumers' spans) belong to the original request's trace.
+     */
+    private CompletableFuture<?> sendInOriginalTrace(OutboxRow row) {
         Map<String, String> headers = row.headers() == null ? Map.of() : json.readValue(row.headers(), HEADERS);
+        var record = new ProducerRecord<Object, Object>(row.topic(), row.key(), row.payload());
         headers.forEach((name, value) -> record.headers().add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8))));
-        return record;
+        if (tracer == null || propagator == null || !headers.containsKey("traceparent")) {
+            return kafka.send(record);
+        }
+        Span span = propagator.extract(headers, Map::get).name("outbox relay").start();
+        try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
+            return kafka.send(record);
+        } finally {
+            span.end();
+        }
     }
 
     private Mono<Integer> markPublished(List<OutboxRow> rows) {

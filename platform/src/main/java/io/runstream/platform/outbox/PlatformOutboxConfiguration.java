@@ -32,8 +32,10 @@ public class PlatformOutboxConfiguration {
     @Bean
     OutboxRelay outboxRelay(DatabaseClient db, ReactiveTransactionManager transactions,
                             KafkaOperations<Object, Object> kafka, OutboxProperties properties,
-                            EventCodec codec, MeterRegistry meters) {
-        return new OutboxRelay(db, TransactionalOperator.create(transactions), kafka, properties, codec.mapper(), meters);
+                            EventCodec codec, MeterRegistry meters, ObjectProvider<Tracer> tracer,
+                            ObjectProvider<Propagator> propagator) {
+        return new OutboxRelay(db, TransactionalOperator.create(transactions), kafka, properties, codec.mapper(), meters,
+                tracer.getIfAvailable(), propagator.getIfAvailable());
     }
 
     @Bean
