@@ -1,0 +1,64 @@
+package io.runstream.inference.data;
+
+import io.runstream.inference.config.InferenceProperties;
+import io.runstream.platform.security.ServiceTokens;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+
+@Component
+class HttpDatasetClient implements DatasetClient {
+
+    private final WebClient http;
+    private final ServiceTokens tokens;
+
+    HttpDatasetClient(WebClient.Builder http, ServiceTokens tokens, InferenceProperties properties) {
+        this.http = http.baseUrl(properties.datasetServiceUrl().toString()).build();
+        this.tokens = tokens;
+    }
+
+    @Override
+    public Flux<DataBuffer> content(String tenant, long datasetId) {
+        return token().flatMapMany(token -> http.get()
+                        .uri(b -> b.path("/internal/v1/datasets/{id}/content").queryParam("tenant", tenant).build(datasetId))
+                        .headers(h -> h.setBearerAuth(token))
+                        .retrieve()
+                        .bodyToFlux(DataBuffer.class))
+                .onErrorMap(WebClientResponseException.class, e -> new DatasetException(e.getStatusCode().value() == 404
+                        ? "The dataset '" + datasetId + "' does not exist"
+                        : "dataset-service answered " + e.getStatusCode().value(), e.getStatusCode().value() == 404));
+    }
+
+    @Override
+    public Mono<JsonNode> addFile(String tenant, long datasetId, String fileName, Path file) {
+        return token().flatMap(token -> http.post()
+                        .uri(b -> b.path("/internal/v1/datasets/{id}/files").queryParam("tenant", tenant)
+                                .queryParam("file_name", fileName).build(datasetId))
+                        .headers(h -> h.setBearerAuth(token))
+                        .contentType(MediaType.parseMediaType("text/csv"))
+                        .body(BodyInserters.fromResource(new FileSystemResource(file)))
+                        .retrieve()
+                        .bodyToMono(JsonNode.class))
+                .onErrorMap(WebClientResponseException.class, e -> new DatasetException(
+                        "dataset-service refused the result file: " + e.getStatusCode().value() + " "
+                                + e.getResponseBodyAsString(), false));
+    }
+
+    /**
+     * The service token, fetched off the event loop: a token source may sign or read key material
+     * with blocking I/O (the test token signer does).
+     */
+    private Mono<String> token() {
+        return Mono.defer(tokens::token).subscribeOn(Schedulers.boundedElastic());
+    }
+}

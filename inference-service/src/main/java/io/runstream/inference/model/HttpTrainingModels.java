@@ -1,0 +1,74 @@
+package io.runstream.inference.model;
+
+import io.runstream.inference.config.InferenceProperties;
+import io.runstream.platform.security.ServiceTokens;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Fetches model bundles from training-service with this service's own token. */
+@Component
+class HttpTrainingModels implements TrainingModels {
+
+    private final WebClient http;
+    private final ServiceTokens tokens;
+
+    HttpTrainingModels(WebClient.Builder http, ServiceTokens tokens, InferenceProperties properties) {
+        this.http = http.baseUrl(properties.trainingServiceUrl().toString())
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(256 * 1024 * 1024))
+                .build();
+        this.tokens = tokens;
+    }
+
+    @Override
+    public Mono<JsonNode> metadata(String tenant, long trainId) {
+        return token().flatMap(token -> http.get()
+                        .uri(b -> b.path("/internal/v1/models/{id}").queryParam("tenant", tenant).build(trainId))
+                        .headers(h -> h.setBearerAuth(token))
+                        .retrieve()
+                        .bodyToMono(JsonNode.class))
+                .onErrorMap(WebClientResponseException.class, e -> unavailable(trainId, e));
+    }
+
+    @Override
+    public Mono<byte[]> file(String tenant, long trainId, int version, String name) {
+        return token().flatMap(token -> http.get()
+                        .uri(b -> b.path("/internal/v1/models/{id}/files/{name}").queryParam("tenant", tenant)
+                                .queryParam("version", version).build(trainId, name))
+                        .headers(h -> h.setBearerAuth(token))
+                        .retrieve()
+                        .bodyToMono(byte[].class))
+                .onErrorMap(WebClientResponseException.class, e -> unavailable(trainId, e));
+    }
+
+    private static ModelUnavailableException unavailable(long trainId, WebClientResponseException e) {
+        return switch (e.getStatusCode().value()) {
+            case 404 -> new ModelUnavailableException(ModelUnavailableException.Reason.NOT_FOUND,
+                    "The train '" + trainId + "' does not exist", null);
+            case 409 -> new ModelUnavailableException(ModelUnavailableException.Reason.NOT_TRAINED,
+                    "The train '" + trainId + "' has no trained model yet", trainingStatus(e));
+            default -> new ModelUnavailableException(ModelUnavailableException.Reason.UNAVAILABLE,
+                    "training-service answered " + e.getStatusCode().value() + " for train '" + trainId + "'", null);
+        };
+    }
+
+    private static String trainingStatus(WebClientResponseException e) {
+        try {
+            return JsonMapper.builder().build().readTree(e.getResponseBodyAsString()).path("training_status").asString(null);
+        } catch (RuntimeException ignored) {
+            return null;
+        }
+    }
+
+    /**
+     * The service token, fetched off the event loop: a token source may sign or read key material
+     * with blocking I/O (the test token signer does).
+     */
+    private Mono<String> token() {
+        return Mono.defer(tokens::token).subscribeOn(Schedulers.boundedElastic());
+    }
+}

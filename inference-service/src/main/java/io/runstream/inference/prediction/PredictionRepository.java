@@ -1,0 +1,134 @@
+package io.runstream.inference.prediction;
+
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Instant;
+
+/** The prediction log; every query is tenant-scoped. */
+@Repository
+class PredictionRepository {
+
+    record Row(long id, String tenantId, long trainId, Integer modelVersion, Long preprocessId, String predictorName,
+               String problemType, String domain, String predictionType, String status, String input, String output,
+               Double latencyMs, String workloadId, String clientId, Long datasetId, Long noOfRecords, Double accuracy,
+               String runId, String fileId, String resultPath, String errorMessage, Instant createdAt) {
+    }
+
+    record NewPrediction(String tenant, long trainId, Integer modelVersion, Long preprocessId, String predictorName,
+                         String problemType, String domain, String type, String status, String input, String output,
+                         Double latencyMs, String workloadId, String clientId, Long datasetId, String runId,
+                         String createdBy) {
+    }
+
+    private static final String COLUMNS = """
+            id, tenant_id, train_id, model_version, preprocess_id, predictor_name, problem_type, domain, prediction_type,
+            status, input::text as input, output::text as output, latency_ms, workload_id, client_id, dataset_id,
+            no_of_records, accuracy, run_id, file_id, result_path, error_message, created_at""";
+
+    private final DatabaseClient db;
+
+    PredictionRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    Mono<Long> insert(NewPrediction p) {
+        return db.sql("""
+                        insert into prediction (tenant_id, train_id, model_version, preprocess_id, predictor_name,
+                            problem_type, domain, prediction_type, status, input, output, latency_ms, workload_id,
+                            client_id, dataset_id, run_id, created_by, finished_at)
+                        values (:tenant, :train, :version, :pre, :name, :type, :domain, :ptype, :status, :input, :output,
+                            :latency, :workload, :client, :dataset, :run, :by,
+                            case when :status = 'completed' then now() end)
+                        returning id""")
+                .bind("tenant", p.tenant()).bind("train", p.trainId())
+                .bind("version", Parameter.fromOrEmpty(p.modelVersion(), Integer.class))
+                .bind("pre", Parameter.fromOrEmpty(p.preprocessId(), Long.class))
+                .bind("name", Parameter.fromOrEmpty(p.predictorName(), String.class))
+                .bind("type", Parameter.fromOrEmpty(p.problemType(), String.class))
+                .bind("domain", Parameter.fromOrEmpty(p.domain(), String.class))
+                .bind("ptype", p.type()).bind("status", p.status())
+                .bind("input", Parameter.fromOrEmpty(p.input() == null ? null : Json.of(p.input()), Json.class))
+                .bind("output", Parameter.fromOrEmpty(p.output() == null ? null : Json.of(p.output()), Json.class))
+                .bind("latency", Parameter.fromOrEmpty(p.latencyMs(), Double.class))
+                .bind("workload", Parameter.fromOrEmpty(p.workloadId(), String.class))
+                .bind("client", Parameter.fromOrEmpty(p.clientId(), String.class))
+                .bind("dataset", Parameter.fromOrEmpty(p.datasetId(), Long.class))
+                .bind("run", Parameter.fromOrEmpty(p.runId(), String.class))
+                .bind("by", Parameter.fromOrEmpty(p.createdBy(), String.class))
+                .map(row -> row.get("id", Long.class)).one();
+    }
+
+    Mono<Row> find(String tenant, long id) {
+        return db.sql("select " + COLUMNS + " from prediction where tenant_id = :tenant and id = :id")
+                .bind("tenant", tenant).bind("id", id).map(PredictionRepository::row).one();
+    }
+
+    Mono<Row> findByRun(String runId) {
+        return db.sql("select " + COLUMNS + " from prediction where run_id = :run")
+                .bind("run", runId).map(PredictionRepository::row).one();
+    }
+
+    Flux<Row> pending(String type) {
+        return db.sql("select " + COLUMNS + " from prediction where status = 'pending' and prediction_type = :type order by id")
+                .bind("type", type).map(PredictionRepository::row).all();
+    }
+
+    Flux<Row> list(String tenant, long trainId, String type, String workloadId, String clientId, int limit) {
+        return db.sql("select " + COLUMNS + """
+                         from prediction where tenant_id = :tenant and train_id = :train
+                        and (:type::text is null or prediction_type = :type)
+                        and (:workload::text is null or workload_id = :workload)
+                        and (:client::text is null or client_id = :client)
+                        order by id desc limit :limit""")
+                .bind("tenant", tenant).bind("train", trainId)
+                .bind("type", Parameter.fromOrEmpty(type, String.class))
+                .bind("workload", Parameter.fromOrEmpty(workloadId, String.class))
+                .bind("client", Parameter.fromOrEmpty(clientId, String.class))
+                .bind("limit", limit)
+                .map(PredictionRepository::row).all();
+    }
+
+    Mono<Boolean> claim(String runId) {
+        return db.sql("update prediction set status = 'running' where run_id = :run and status = 'pending'")
+                .bind("run", runId).fetch().rowsUpdated().map(n -> n == 1);
+    }
+
+    Mono<Boolean> complete(String runId, long records, Double accuracy, String fileId, String resultPath, String output) {
+        return db.sql("""
+                        update prediction set status = 'completed', no_of_records = :records, accuracy = :accuracy,
+                            file_id = :file, result_path = :path, output = :output, finished_at = now()
+                        where run_id = :run and status = 'running'""")
+                .bind("run", runId).bind("records", records)
+                .bind("accuracy", Parameter.fromOrEmpty(accuracy, Double.class))
+                .bind("file", Parameter.fromOrEmpty(fileId, String.class))
+                .bind("path", Parameter.fromOrEmpty(resultPath, String.class))
+                .bind("output", Json.of(output))
+                .fetch().rowsUpdated().map(n -> n == 1);
+    }
+
+    Mono<Boolean> finish(String runId, String status, String error) {
+        return db.sql("""
+                        update prediction set status = :status, error_message = :error, finished_at = now()
+                        where run_id = :run and status in ('pending', 'running')""")
+                .bind("run", runId).bind("status", status).bind("error", Parameter.fromOrEmpty(error, String.class))
+                .fetch().rowsUpdated().map(n -> n == 1);
+    }
+
+    private static Row row(Readable r) {
+        return new Row(r.get("id", Long.class), r.get("tenant_id", String.class), r.get("train_id", Long.class),
+                r.get("model_version", Integer.class), r.get("preprocess_id", Long.class),
+                r.get("predictor_name", String.class), r.get("problem_type", String.class), r.get("domain", String.class),
+                r.get("prediction_type", String.class), r.get("status", String.class), r.get("input", String.class),
+                r.get("output", String.class), r.get("latency_ms", Double.class), r.get("workload_id", String.class),
+                r.get("client_id", String.class), r.get("dataset_id", Long.class), r.get("no_of_records", Long.class),
+                r.get("accuracy", Double.class), r.get("run_id", String.class), r.get("file_id", String.class),
+                r.get("result_path", String.class), r.get("error_message", String.class),
+                r.get("created_at", Instant.class));
+    }
+}

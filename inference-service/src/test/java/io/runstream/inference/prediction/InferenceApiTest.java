@@ -1,0 +1,305 @@
+package io.runstream.inference.prediction;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import io.runstream.platform.event.EventCodec;
+import io.runstream.platform.event.EventTypes;
+import io.runstream.platform.event.RunEvents;
+import io.runstream.platform.kafka.Topics;
+import io.runstream.platform.run.RunStatus;
+import io.runstream.platform.test.RealInfrastructure;
+import io.runstream.platform.test.TestTokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "runstream.inference.batch-chunk-rows=64")
+@RealInfrastructure
+@AutoConfigureWebTestClient(timeout = "30s")
+class InferenceApiTest {
+
+    static final FakeUpstreams UPSTREAMS = new FakeUpstreams();
+    static final String TENANT = "acme";
+    static final String ALICE = TestTokens.bearer(TestTokens.user("alice").tenant(TENANT).roles("data_scientist")
+            .permissions("can_predict", "models:read").sign());
+    static final String EVE = TestTokens.bearer(TestTokens.user("eve").tenant("globex").roles("admin")
+            .permissions("can_predict", "models:read").sign());
+    static final String VIEWER = TestTokens.bearer(TestTokens.user("vic").tenant(TENANT).roles("viewer")
+            .permissions("models:read").sign());
+    static final double[] SALES = TestModels.seasonalSeries(300, 5);
+
+    static {
+        try {
+            UPSTREAMS.bundles.put(TENANT + "/19", TestModels.churnBundle(19, 1, 7, 40));
+            UPSTREAMS.bundles.put(TENANT + "/20", TestModels.churnBundle(20, 1, 8, 40));
+            UPSTREAMS.bundles.put(TENANT + "/30", TestModels.forecastBundle(30, SALES, 286));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        UPSTREAMS.notTrained.put(TENANT + "/21", "running");
+        UPSTREAMS.datasets.put(TENANT + "/44", TestModels.churnCsv(300, 99, true));
+        UPSTREAMS.datasets.put(TENANT + "/45", "CustomerID,Tenure\nC1,3\n");
+    }
+
+    @DynamicPropertySource
+    static void upstreams(DynamicPropertyRegistry registry) {
+        registry.add("runstream.inference.training-service-url", UPSTREAMS::url);
+        registry.add("runstream.inference.dataset-service-url", UPSTREAMS::url);
+    }
+
+    @AfterAll
+    static void stop() {
+        UPSTREAMS.close();
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    @Autowired
+    KafkaTemplate<Object, Object> kafka;
+
+    @Autowired
+    Topics topics;
+
+    @Autowired
+    EventCodec codec;
+
+    static Map<String, Object> features(Object tenure, Object charges, Object plan) {
+        Map<String, Object> features = new HashMap<>();
+        features.put("Tenure", tenure);
+        features.put("MonthlyCharges", charges);
+        features.put("Plan", plan);
+        return features;
+    }
+
+    static Map<String, Object> predict(long trainId, Map<String, Object> features) {
+        Map<String, Object> body = new HashMap<>(Map.of("train_id", trainId, "preprocess_id", 7, "features", features,
+                "target", "Churn"));
+        return body;
+    }
+
+    @Test
+    void realtimePrediction_answersClassAndProbabilities_andIsLogged() {
+        Map<String, Object> body = predict(19, features(2, 110.5, "basic"));
+        body.put("client_id", "mobile-app");
+        JsonNode answer = web.post().uri("/api/v1/inference/").header("Authorization", ALICE)
+                .header("X-Workload-Id", "churn-scoring").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(answer.get("prediction").asString()).isEqualTo("true");
+        assertThat(answer.get("probabilities").get("true").asDouble()).isGreaterThan(0.5);
+        assertThat(answer.get("probabilities").get("true").asDouble() + answer.get("probabilities").get("false").asDouble())
+                .isCloseTo(1.0, within(1e-6));
+        assertThat(answer.get("model_version").asInt()).isEqualTo(1);
+        JsonNode loyal = post(ALICE, "/api/v1/inference/", predict(19, features(70, "25", "premium")), 200);
+        assertThat(loyal.get("prediction").asString()).isEqualTo("false");
+
+        JsonNode log = get(ALICE, "/api/v1/inference/predictions?train_id=19&workload_id=churn-scoring", 200);
+        assertThat(log.get("total").asInt()).isEqualTo(1);
+        JsonNode item = log.get("data").get(0);
+        assertThat(item.get("prediction_id").asLong()).isEqualTo(answer.get("prediction_id").asLong());
+        assertThat(item.get("prediction_type").asString()).isEqualTo("realtime");
+        assertThat(item.get("client_id").asString()).isEqualTo("mobile-app");
+        assertThat(item.get("input").get("Plan").asString()).isEqualTo("basic");
+        assertThat(item.get("output").get("prediction").asString()).isEqualTo("true");
+        assertThat(item.get("latency_ms").asDouble()).isPositive();
+        assertThat(item.get("predictor_name").asString()).isEqualTo("churn");
+        assertThat(item.get("status").asString()).isEqualTo("completed");
+        assertThat(get(ALICE, "/api/v1/inference/predictions?train_id=19", 200).get("total").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(get(EVE, "/api/v1/inference/predictions?train_id=19", 200).get("total").asInt()).isZero();
+    }
+
+    @Test
+    void badInput_answersProblemsNamingTheField() {
+        assertThat(errors(post(ALICE, "/api/v1/inference/", predict(19, Map.of("Tenure", 3, "MonthlyCharges", 50,
+                "Plan", "basic", "Colour", "red")), 400))).contains("features.Colour");
+        assertThat(errors(post(ALICE, "/api/v1/inference/", predict(19, Map.of("MonthlyCharges", 50, "Plan", "basic")), 400)))
+                .contains("features.Tenure", "is missing");
+        assertThat(errors(post(ALICE, "/api/v1/inference/", predict(19, features("three", 50, "basic")), 400)))
+                .contains("features.Tenure", "must be a number");
+        assertThat(errors(post(ALICE, "/api/v1/inference/", predict(19, features(3, Map.of("a", 1), "basic")), 400)))
+                .contains("features.MonthlyCharges");
+        Map<String, Object> wrongPreprocess = predict(19, features(3, 50, "basic"));
+        wrongPreprocess.put("preprocess_id", 99);
+        assertThat(errors(post(ALICE, "/api/v1/inference/", wrongPreprocess, 400))).contains("preprocess_id");
+        Map<String, Object> wrongTarget = predict(19, features(3, 50, "basic"));
+        wrongTarget.put("target", "Revenue");
+        assertThat(errors(post(ALICE, "/api/v1/inference/", wrongTarget, 400))).contains("target");
+        Map<String, Object> notObject = predict(19, features(3, 50, "basic"));
+        notObject.put("features", List.of(1, 2));
+        assertThat(errors(post(ALICE, "/api/v1/inference/", notObject, 400))).contains("features");
+        assertThat(errors(post(ALICE, "/api/v1/inference/", Map.of("features", Map.of()), 400)))
+                .contains("train_id", "preprocess_id", "target");
+        web.post().uri("/api/v1/inference/").header("Authorization", ALICE).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"train_id\": \"x\"}").exchange().expectStatus().isBadRequest();
+        JsonNode notTrained = post(ALICE, "/api/v1/inference/", predict(21, features(3, 50, "basic")), 409);
+        assertThat(notTrained.toString()).contains("train_id", "running");
+        post(ALICE, "/api/v1/inference/", predict(404, features(3, 50, "basic")), 404);
+        post(EVE, "/api/v1/inference/", predict(19, features(3, 50, "basic")), 404);
+        post(VIEWER, "/api/v1/inference/", predict(19, features(3, 50, "basic")), 403);
+        web.post().uri("/api/v1/inference/").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(predict(19, features(3, 50, "basic"))).exchange().expectStatus().isUnauthorized();
+        get(ALICE, "/api/v1/inference/form-based-prediction", 400);
+        get(ALICE, "/api/v1/inference/form-based-prediction?id=404", 404);
+        get(EVE, "/api/v1/inference/form-based-prediction?id=19", 404);
+        get(ALICE, "/api/v1/inference/predictions", 400);
+        get(ALICE, "/api/v1/inference/predictions?train_id=19&limit=0", 400);
+        get(ALICE, "/api/v1/inference/result?prediction_id=987654", 404);
+        get(ALICE, "/api/v1/inference/result?prediction_id=abc", 400);
+        assertThat(errors(post(ALICE, "/api/v1/inference/batchPrediction", Map.of("train_id", 19), 400))).contains("dataset_id");
+        post(ALICE, "/api/v1/inference/batchPrediction", Map.of("train_id", 404, "dataset_id", 44), 404);
+        post(ALICE, "/api/v1/inference/batchPrediction", Map.of("train_id", 21, "dataset_id", 44), 409);
+        Map<String, Object> forecastOnTabular = forecast(19, 7, 4, "Day");
+        assertThat(errors(post(ALICE, "/api/v1/inference/forecast", forecastOnTabular, 400))).contains("train_id");
+        assertThat(errors(post(ALICE, "/api/v1/inference/forecast", forecast(30, 530, 4, "Week"), 400))).contains("frequency");
+        assertThat(errors(post(ALICE, "/api/v1/inference/forecast", forecast(30, 530, 0, "Day"), 400))).contains("steps");
+        assertThat(errors(post(ALICE, "/api/v1/inference/forecast", Map.of("train_id", 30), 400)))
+                .contains("preprocess_id", "steps", "frequency", "unique_id");
+    }
+
+    @Test
+    void form_listsTheFeaturesWithDefaults() {
+        JsonNode form = get(VIEWER, "/api/v1/inference/form-based-prediction?id=19", 200);
+        assertThat(form.get("id").asLong()).isEqualTo(19);
+        assertThat(form.get("target").asString()).isEqualTo("Churn");
+        assertThat(form.get("preprocess_id").asLong()).isEqualTo(7);
+        assertThat(form.get("headers").size()).isEqualTo(3);
+        assertThat(form.get("headers").get(0).get("column_name").asString()).isEqualTo("Tenure");
+        assertThat(form.get("headers").get(0).get("data_type").asString()).isEqualTo("Integer");
+        assertThat(form.get("headers").get(0).get("default_value").asString()).isEqualTo("36");
+        assertThat(form.get("headers").get(2).get("default_value").asString()).isEqualTo("basic");
+    }
+
+    @Test
+    void batchPrediction_matchesRealtimePredictionsRowByRow() throws Exception {
+        JsonNode submitted = post(ALICE, "/api/v1/inference/batchPrediction", Map.of("train_id", 20, "dataset_id", 44), 202);
+        long predictionId = submitted.get("prediction_id").asLong();
+        assertThat(submitted.get("run_id").asString()).startsWith("run_");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                get(ALICE, "/api/v1/inference/result?prediction_id=" + predictionId, 200).get("status").asString()
+                        .equals("completed"));
+        JsonNode result = get(ALICE, "/api/v1/inference/result?prediction_id=" + predictionId, 200);
+        assertThat(result.get("file_id").asLong()).isEqualTo(81);
+        assertThat(result.get("dataset_id").asLong()).isEqualTo(44);
+        assertThat(result.get("no_of_records").asLong()).isEqualTo(300);
+        assertThat(result.get("accuracy").asDouble()).isGreaterThan(0.8);
+        assertThat(result.get("result_path").asString()).contains("predictions_" + predictionId + ".csv");
+        get(EVE, "/api/v1/inference/result?prediction_id=" + predictionId, 404);
+
+        byte[] upload = UPSTREAMS.uploads.get(TENANT + "/44/predictions_" + predictionId + ".csv");
+        List<CsvRecord> rows = new ArrayList<>();
+        try (CsvReader<CsvRecord> reader = CsvReader.builder().ofCsvRecord(new String(upload, StandardCharsets.UTF_8))) {
+            reader.forEach(rows::add);
+        }
+        assertThat(rows.get(0).getFields()).containsExactly("CustomerID", "Tenure", "MonthlyCharges", "Plan", "Churn",
+                "prediction", "probability_false", "probability_true");
+        assertThat(rows).hasSize(301);
+        for (int i = 1; i <= 40; i++) {
+            CsvRecord row = rows.get(i);
+            Map<String, Object> features = features(row.getField(1), row.getField(2).isEmpty() ? null : row.getField(2),
+                    row.getField(3));
+            Map<String, Object> body = predict(20, features);
+            body.put("preprocess_id", 8);
+            JsonNode realtime = post(ALICE, "/api/v1/inference/", body, 200);
+            assertThat(row.getField(5)).isEqualTo(realtime.get("prediction").asString());
+            assertThat(Double.parseDouble(row.getField(7))).isCloseTo(realtime.get("probabilities").get("true").asDouble(),
+                    within(1e-6));
+        }
+        JsonNode batchLog = get(ALICE, "/api/v1/inference/predictions?train_id=20&prediction_type=batch", 200).get("data").get(0);
+        assertThat(batchLog.get("input_data").asString()).isEqualTo("dataset_id:44");
+        assertThat(batchLog.get("no_of_records").asLong()).isEqualTo(300);
+        assertThat(batchLog.get("accuracy").asDouble()).isGreaterThan(0.8);
+    }
+
+    @Test
+    void batchPrediction_failsClearly_whenTheDatasetLacksAFeature() {
+        long id = post(ALICE, "/api/v1/inference/batchPrediction", Map.of("train_id", 20, "dataset_id", 45), 202)
+                .get("prediction_id").asLong();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                get(ALICE, "/api/v1/inference/result?prediction_id=" + id, 200).get("status").asString().equals("failed"));
+        assertThat(get(ALICE, "/api/v1/inference/result?prediction_id=" + id, 200).get("error").asString())
+                .contains("MonthlyCharges");
+        long missing = post(ALICE, "/api/v1/inference/batchPrediction", Map.of("train_id", 20, "dataset_id", 999), 202)
+                .get("prediction_id").asLong();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                get(ALICE, "/api/v1/inference/result?prediction_id=" + missing, 200).get("status").asString().equals("failed"));
+    }
+
+    @Test
+    void aFinishedTraining_replacesTheCachedModel() throws Exception {
+        Map<String, Object> body = predict(19, features(2, 110.5, "basic"));
+        assertThat(post(ALICE, "/api/v1/inference/", body, 200).get("model_version").asInt()).isEqualTo(1);
+        UPSTREAMS.bundles.put(TENANT + "/19", TestModels.churnBundle(19, 2, 7, 60));
+        ObjectNode result = codec.mapper().createObjectNode();
+        result.put("job_id", "training/tabular");
+        result.put("train_id", 19);
+        result.put("model_version", 2);
+        var event = codec.event("/runstream/training-service", EventTypes.RUN_FINISHED, "run_test", TENANT,
+                new RunEvents.RunFinished("run_test", RunStatus.COMPLETED, result, null));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            kafka.send(topics.runEvents(), "run_test", codec.write(event)).get();
+            return post(ALICE, "/api/v1/inference/", body, 200).get("model_version").asInt() == 2;
+        });
+    }
+
+    @Test
+    void forecast_ofASeasonalSeries_beatsTheNaiveForecast_withIntervals() {
+        JsonNode answer = post(ALICE, "/api/v1/inference/forecast", forecast(30, 530, 14, "Day"), 200);
+        JsonNode points = answer.get("forecast");
+        assertThat(points.size()).isEqualTo(14);
+        assertThat(points.get(0).get("date").asString()).isEqualTo("2024-10-13");
+        double modelError = 0;
+        double naiveError = 0;
+        double last = SALES[285];
+        for (int h = 0; h < 14; h++) {
+            JsonNode point = points.get(h);
+            assertThat(point.get("lower").asDouble()).isLessThan(point.get("value").asDouble());
+            assertThat(point.get("upper").asDouble()).isGreaterThan(point.get("value").asDouble());
+            assertThat(point.get("confidence").asDouble()).isEqualTo(0.95);
+            double actual = SALES[286 + h];
+            modelError += Math.pow(point.get("value").asDouble() - actual, 2);
+            naiveError += Math.pow(last - actual, 2);
+        }
+        assertThat(Math.sqrt(modelError / 14)).isLessThan(Math.sqrt(naiveError / 14) * 0.6);
+        assertThat(get(ALICE, "/api/v1/inference/predictions?train_id=30", 200).get("data").get(0)
+                .get("prediction_type").asString()).isEqualTo("forecast");
+    }
+
+    static Map<String, Object> forecast(long trainId, long preprocessId, int steps, String frequency) {
+        return Map.of("train_id", trainId, "preprocess_id", preprocessId, "steps", steps, "frequency", frequency,
+                "unique_id", "S1");
+    }
+
+    static String errors(JsonNode problem) {
+        return problem.path("errors").toString();
+    }
+
+    JsonNode post(String token, String uri, Object body, int status) {
+        return web.post().uri(uri).header("Authorization", token).contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isEqualTo(status).expectBody(JsonNode.class).returnResult().getResponseBody();
+    }
+
+    JsonNode get(String token, String uri, int status) {
+        return web.get().uri(uri).header("Authorization", token).exchange().expectStatus().isEqualTo(status)
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+    }
+}
