@@ -2,6 +2,7 @@ package io.runstream.gateway.security;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.runstream.gateway.GatewayProperties;
+import io.runstream.platform.security.ServiceTokens;
 import io.runstream.platform.web.Problems;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -21,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Asks auth-service ({@code POST /internal/v1/api-keys/exchange} with the key in {@code X-API-KEY})
+ * Asks auth-service ({@code POST /internal/v1/api-keys/exchange} with the key in {@code X-API-KEY},
+ * authenticated with the gateway's own service token)
  * and keeps the answer — the decoded token, or the refusal — for at most {@code cache-ttl}, counted
  * from when the question was asked. A revoked key therefore stops working within that time. Only
  * the key's SHA-256 is kept. Concurrent requests with the same key share one call.
@@ -34,12 +36,15 @@ class CachingApiKeyExchange implements ApiKeyExchange {
     private final WebClient http;
     private final URI exchangeUri;
     private final ReactiveJwtDecoder decoder;
+    private final ServiceTokens serviceTokens;
     private final long ttlNanos;
     private final Duration timeout;
     private final LongSupplier nanoClock;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
-    CachingApiKeyExchange(WebClient http, GatewayProperties properties, ReactiveJwtDecoder decoder, LongSupplier nanoClock) {
+    CachingApiKeyExchange(WebClient http, GatewayProperties properties, ReactiveJwtDecoder decoder,
+                          ServiceTokens serviceTokens, LongSupplier nanoClock) {
+        this.serviceTokens = serviceTokens;
         this.http = http;
         this.exchangeUri = properties.services().auth().resolve(properties.apiKeys().exchangePath());
         this.decoder = decoder;
@@ -70,12 +75,17 @@ class CachingApiKeyExchange implements ApiKeyExchange {
     }
 
     private Mono<Jwt> ask(String apiKey) {
-        return http.post().uri(exchangeUri).header(API_KEY_HEADER, apiKey)
-                .retrieve()
-                .bodyToMono(ExchangedToken.class)
+        // auth-service answers only services: the gateway authenticates with its own service token
+        return serviceTokens.token()
+                .flatMap(serviceToken -> http.post().uri(exchangeUri).header(API_KEY_HEADER, apiKey)
+                        .headers(headers -> headers.setBearerAuth(serviceToken))
+                        .retrieve()
+                        .bodyToMono(ExchangedToken.class))
                 .timeout(timeout)
+                // 401 is auth-service's "no such key (any more)"; anything else (403: the gateway is not accepted as a
+                // service, 5xx) is a fault on our side and must not look like the client's
                 .onErrorMap(WebClientResponseException.class, error -> error.getStatusCode().value() == 401
-                        || error.getStatusCode().value() == 403 ? new InvalidApiKeyException() : unavailable())
+                        ? new InvalidApiKeyException() : unavailable())
                 .onErrorMap(error -> !(error instanceof InvalidApiKeyException), error -> unavailable())
                 .flatMap(token -> token.accessToken() == null ? Mono.error(unavailable())
                         // a token auth-service just issued that does not validate here is a configuration fault

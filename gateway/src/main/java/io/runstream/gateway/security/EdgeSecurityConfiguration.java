@@ -2,6 +2,7 @@ package io.runstream.gateway.security;
 
 import io.runstream.gateway.GatewayProperties;
 import io.runstream.platform.web.ProblemExceptionHandler;
+import io.runstream.platform.security.ServiceTokens;
 import io.runstream.platform.web.Problems;
 import io.runstream.platform.web.RequestId;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
@@ -103,10 +104,11 @@ class EdgeSecurityConfiguration {
     }
 
     @Bean
-    ApiKeyExchange apiKeyExchange(GatewayProperties properties, ReactiveJwtDecoder decoder, WebClient.Builder builder) {
+    ApiKeyExchange apiKeyExchange(GatewayProperties properties, ReactiveJwtDecoder decoder, WebClient.Builder builder,
+                                  ServiceTokens serviceTokens) {
         HttpClient client = HttpClient.create().responseTimeout(properties.apiKeys().timeout());
         WebClient http = builder.clone().clientConnector(new ReactorClientHttpConnector(client)).build();
-        return new CachingApiKeyExchange(http, properties, decoder, System::nanoTime);
+        return new CachingApiKeyExchange(http, properties, decoder, serviceTokens, System::nanoTime);
     }
 
     /** Requests Spring Security's firewall refuses (encoded separators, dot segments, ...) get a 400 problem too. */

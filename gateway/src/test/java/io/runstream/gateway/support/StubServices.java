@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -38,6 +39,9 @@ public final class StubServices {
     public final Map<String, String> apiKeys = new ConcurrentHashMap<>();
     public final AtomicInteger exchangeCalls = new AtomicInteger();
     public final AtomicInteger jwksCalls = new AtomicInteger();
+    /** The secret the gateway's client-credentials grant must present (set as runstream.service-client.secret). */
+    public static final String SERVICE_SECRET = "test-service-secret";
+    private final java.util.Set<String> serviceTokens = ConcurrentHashMap.newKeySet();
 
     private StubServices() {
         for (String name : new String[]{"auth", "job", "dataset", "training", "inference"}) {
@@ -83,14 +87,30 @@ public final class StubServices {
         }
         if (service.equals("auth") && path.equals("/internal/v1/api-keys/exchange")) {
             exchangeCalls.incrementAndGet();
+            String authorization = request.requestHeaders().get("Authorization");
+            if (authorization == null || !serviceTokens.contains(authorization.replace("Bearer ", ""))) {
+                return json(response, 403, Map.of("status", 403, "title", "Only services may exchange API keys"));
+            }
             String subject = apiKeys.get(String.valueOf(request.requestHeaders().get("X-API-KEY")));
             if (subject == null) {
                 return json(response, 401, Map.of("status", 401, "title", "Unauthorized"));
             }
-            return json(response, 200, Map.of("access_token", TestKeys.user(subject).tenant("keyco").sign(), "expires_in", 300));
+            // signing reads SecureRandom (RSA blinding): not on the event loop
+            return Mono.fromCallable(() -> TestKeys.user(subject).tenant("keyco").sign()).subscribeOn(Schedulers.boundedElastic())
+                    .flatMap(token -> Mono.from(json(response, 200, Map.of("access_token", token, "expires_in", 300))));
         }
         if (service.equals("auth") && path.equals("/api/v1/login/access-token")) {
             return request.receive().aggregate().asString().defaultIfEmpty("").flatMap(form -> {
+                if (form.contains("grant_type=client_credentials")) {
+                    if (!form.contains("client_secret=" + SERVICE_SECRET) || !form.contains("client_id=gateway")) {
+                        return Mono.from(json(response, 401, Map.of("status", 401, "title", "Invalid Client")));
+                    }
+                    return Mono.fromCallable(() -> TestKeys.user("service:gateway").tenant("system").sign())
+                            .subscribeOn(Schedulers.boundedElastic())
+                            .doOnNext(serviceTokens::add)
+                            .flatMap(token -> Mono.from(json(response, 200,
+                                    Map.of("access_token", token, "token_type", "bearer", "expires_in", 600))));
+                }
                 boolean ok = form.contains("password=right");
                 return Mono.from(json(response, ok ? 200 : 401, ok ? Map.of("access_token", "t", "token_type", "bearer")
                         : Map.of("status", 401, "title", "Unauthorized")));
