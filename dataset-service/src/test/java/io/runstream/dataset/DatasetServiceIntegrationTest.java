@@ -551,6 +551,41 @@ class DatasetServiceIntegrationTest {
                 .bodyValue(Map.of("template_name", "v")).exchange().expectStatus().isForbidden();
     }
 
+    @Test
+    void aRunCreatedElsewhere_executes_andARetryRequestRunsItsNextAttempt() {
+        long datasetId = upload(alice, "retried-" + UUID.randomUUID(), null, "r.csv", "a,b\n1,2\n3,4\n").get("dataset_id").asLong();
+        String runId = "run_" + UUID.randomUUID().toString().replace("-", "");
+        var args = codec.mapper().createObjectNode().put("dataset_id", datasetId);
+        List<EventEnvelope> events = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.subscribe(List.of(topics.runEvents()));
+            // as job-service would announce a run of dataset/statistics created with POST /api/v1/runs
+            publish(runId, "run.created", new RunEvents.RunCreated(runId, "dataset/statistics", "dataset-service", "alice",
+                    null, args, 5, List.of(), null, 1, Instant.now()));
+            awaitRunEvents(consumer, runId, events, 1);
+            kafka.send(topics.runControl(), runId, codec.write(codec.event("/runstream/job-service", "run.retry-requested", runId,
+                    "acme", new RunEvents.ControlRequested(runId, "dataset/statistics", "dataset-service", 2, "alice", null)))).join();
+            awaitRunEvents(consumer, runId, events, 2);
+        }
+        List<EventEnvelope> started = events.stream().filter(e -> e.type().equals("run.started")).toList();
+        assertThat(started).extracting(e -> e.data().get("attempt").asInt()).containsExactly(1, 2);
+        assertThat(events.stream().filter(e -> e.type().equals("run.finished")))
+                .allSatisfy(e -> assertThat(e.data().get("status").asString()).isEqualTo("completed"));
+        assertThat(getJson(alice, "/api/v1/dataset/statistics?dataset_id=" + datasetId).get("total_rows").asLong()).isEqualTo(2);
+    }
+
+    private void awaitRunEvents(KafkaConsumer<String, String> consumer, String runId, List<EventEnvelope> events, int finished) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                EventEnvelope event = codec.read(record.value());
+                if (runId.equals(event.subject()) && !event.source().endsWith("training-service")) {
+                    events.add(event);
+                }
+            });
+            assertThat(events.stream().filter(e -> e.type().equals("run.finished")).count()).isEqualTo(finished);
+        });
+    }
+
     private void publish(String runId, String type, Object payload) {
         kafka.send(topics.runEvents(), runId, codec.write(codec.event("/runstream/training-service", type, runId, "acme", payload)))
                 .join();

@@ -18,6 +18,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -61,9 +62,12 @@ class RunExecutor {
     private final Map<String, AtomicBoolean> cancelled = new ConcurrentHashMap<>();
     private Disposable workers;
 
+    private final DatabaseClient db;
+
     RunExecutor(List<RunHandler> handlers, RunReporter reporter, ProcessedEvents processed, TransactionalOperator tx,
-                EventCodec codec, EventOutbox outbox, Topics topics, DatasetProperties properties,
+                EventCodec codec, EventOutbox outbox, Topics topics, DatasetProperties properties, DatabaseClient db,
                 @Value("${spring.application.name}") String service) {
+        this.db = db;
         this.handlers = handlers.stream().collect(Collectors.toMap(RunHandler::jobId, Function.identity()));
         this.reporter = reporter;
         this.processed = processed;
@@ -107,9 +111,12 @@ class RunExecutor {
         }
         RunRef ref = new RunRef(created.runId(), created.jobId(), event.tenant(), Math.max(1, created.attempt()));
         cancelled.putIfAbsent(ref.runId(), new AtomicBoolean());
-        processed.firstTime(CONSUMER, event.id()).as(tx::transactional)
+        JsonNode args = created.args() == null ? codec.mapper().createObjectNode() : created.args();
+        processed.firstTime(CONSUMER, event.id())
+                .flatMap(first -> first ? remember(ref, args).thenReturn(true) : Mono.just(false))
+                .as(tx::transactional)
                 .filter(Boolean::booleanValue)
-                .subscribe(first -> queue.emitNext(new Accepted(ref, created.args(), handler),
+                .subscribe(first -> queue.emitNext(new Accepted(ref, args, handler),
                                 Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1))),
                         error -> log.error("could not accept run {}", ref.runId(), error));
     }
@@ -121,6 +128,10 @@ class RunExecutor {
     @KafkaListener(id = "dataset-run-control", topics = "#{@topics.runControl()}",
             groupId = "dataset-run-control-#{T(java.util.UUID).randomUUID()}")
     void onControl(EventEnvelope event) {
+        if (EventTypes.RUN_RETRY_REQUESTED.equals(event.type())) {
+            retry(event);
+            return;
+        }
         if (!EventTypes.RUN_CANCEL_REQUESTED.equals(event.type())) {
             return;
         }
@@ -129,6 +140,41 @@ class RunExecutor {
         if (flag != null && service.equals(request.executor())) {
             flag.set(true);
         }
+    }
+
+    /** Every instance hears the request; the processed_event row lets exactly one of them run the new attempt. */
+    private void retry(EventEnvelope event) {
+        RunEvents.ControlRequested request = codec.data(event, RunEvents.ControlRequested.class);
+        if (!service.equals(request.executor())) {
+            return;
+        }
+        processed.firstTime(CONSUMER + "-retry", event.id())
+                .filter(Boolean::booleanValue)
+                .flatMap(first -> db.sql("select tenant_id, job_id, args::text as args from dataset_run where run_id = :run")
+                        .bind("run", request.runId())
+                        .map(row -> new Accepted(
+                                new RunRef(request.runId(), row.get("job_id", String.class), row.get("tenant_id", String.class),
+                                        Math.max(1, request.attempt())),
+                                codec.mapper().readTree(row.get("args", String.class)),
+                                handlers.get(row.get("job_id", String.class))))
+                        .one())
+                .as(tx::transactional)
+                .filter(accepted -> accepted.handler() != null)
+                .subscribe(accepted -> {
+                            cancelled.put(accepted.ref().runId(), new AtomicBoolean());
+                            queue.emitNext(accepted, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+                        },
+                        error -> log.error("could not retry run {}", request.runId(), error));
+    }
+
+    private Mono<Void> remember(RunRef ref, JsonNode args) {
+        return db.sql("""
+                        insert into dataset_run (run_id, tenant_id, job_id, args, attempt)
+                        values (:run, :tenant, :job, :args, :attempt) on conflict (run_id) do nothing""")
+                .bind("run", ref.runId()).bind("tenant", ref.tenant()).bind("job", ref.jobId())
+                .bind("args", io.r2dbc.postgresql.codec.Json.of(codec.mapper().writeValueAsString(args)))
+                .bind("attempt", ref.attempt())
+                .then();
     }
 
     private Mono<Void> execute(Accepted accepted) {
