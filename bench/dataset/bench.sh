@@ -59,25 +59,9 @@ if [ -s "$heap_log" ]; then
   printf 'peak used heap:       %6.1f MB\n' "$(sort -n "$heap_log" | tail -1 | awk '{print $1 / 1024}')"
 fi
 
-if python3 -c 'import pandas' 2>/dev/null; then
-  python3 - "$csv" <<'PY'
-import resource, sys, time
-import pandas as pd
-t = time.time()
-df = pd.read_csv(sys.argv[1])
-for c in ["id", "qty"]:
-    df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
-for c in ["amount", "score"]:
-    df[c] = pd.to_numeric(df[c], errors="coerce")
-df["active"] = df["active"].map({"true": True, "false": False})
-df["day"] = pd.to_datetime(df["day"], errors="coerce", format="%Y-%m-%d")
-df["at"] = pd.to_datetime(df["at"], errors="coerce", utc=True)
-valid = df.notna().all(axis=1).mean()
-elapsed = time.time() - t
-import os
-mb = os.path.getsize(sys.argv[1]) / 1048576
-print(f"pandas read_csv+coerce: {elapsed:6.2f} s  {mb / elapsed:7.1f} MB/s  peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB  valid rows {valid:.3%}")
-PY
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+if "$PY" -c 'import pandas' 2>/dev/null; then
+  "$PY" "$here/pandas_bench.py" "$csv"
 else
   echo "pandas not installed (apt-get install python3-pandas) — skipped"
 fi
