@@ -118,7 +118,6 @@ public final class LocalStack implements AutoCloseable {
         }
         new Readiness().await(List.copyOf(services), settings.readinessTimeout(), line -> out.println("  " + line));
         long end = System.nanoTime();
-        writePidFile();
 
         out.println();
         out.printf("All six services are ready: %.1f s after launching them, %.1f s in total.%n",
@@ -140,6 +139,7 @@ public final class LocalStack implements AutoCloseable {
         out.println("  Logs:      " + settings.logDirectory());
         out.println("  Stop:      Ctrl-C, or deploy/local/down");
         out.flush();
+        writePidFile(); // last: for deploy/local/up --detach and the end-to-end test it means "ready"
     }
 
     private void launch(Service service, Path jar, String serviceSecret, String adminPassword, String keyEncryptionSecret)

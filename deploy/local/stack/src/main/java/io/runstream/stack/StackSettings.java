@@ -47,7 +47,7 @@ public record StackSettings(
                 options.string("admin-password", "RUNSTREAM_ADMIN_PASSWORD", null),
                 options.string("service-secret", "RUNSTREAM_SERVICE_SECRET", null),
                 options.string("java-options", "RUNSTREAM_SERVICE_JAVA_OPTS", DEFAULT_JAVA_OPTIONS),
-                Duration.ofSeconds(options.integer("timeout", "RUNSTREAM_STACK_TIMEOUT_SECONDS", 240)),
+                Duration.ofSeconds(options.integer("timeout", "RUNSTREAM_STACK_TIMEOUT_SECONDS", 600)),
                 Duration.ofSeconds(options.integer("stop-grace", "RUNSTREAM_STACK_STOP_GRACE_SECONDS", 20)),
                 options.flag("detach"));
     }

@@ -41,13 +41,14 @@ class EndToEndIT {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(8);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(12);
 
     private static Path data;
     private static Process launcher;
     private static Path launcherOutput;
     private static final List<ProcessHandle> started = new ArrayList<>();
     private static String gateway;
+    private static boolean ready;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -90,6 +91,7 @@ class EndToEndIT {
             }
             Thread.sleep(500);
         }
+        assertThat(launcher.children().count()).as("the launcher's children: one JVM per service").isEqualTo(6);
         launcher.descendants().forEach(started::add);
         // pg_ctl starts PostgreSQL as a daemon: it is not a descendant of the launcher, so track it explicitly
         long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postgres/postmaster.pid")).get(0).trim());
@@ -97,6 +99,7 @@ class EndToEndIT {
             started.add(postgres);
             postgres.descendants().forEach(started::add);
         });
+        ready = true;
         System.out.println(output());
     }
 
@@ -118,11 +121,11 @@ class EndToEndIT {
         String output = output();
         deleteQuietly(data);
         assertThat(exited).as("launcher stops on SIGTERM\n" + output).isTrue();
-        assertThat(started).as("the processes the launcher started: six services and PostgreSQL with its workers")
-                .filteredOn(process -> process.info().command().map(c -> c.endsWith("java")).orElse(true))
-                .hasSizeGreaterThanOrEqualTo(6);
-        assertThat(started.size()).as("services plus PostgreSQL processes").isGreaterThan(7);
         assertThat(leftovers).as("processes left behind after the stack stopped\n" + output).isEmpty();
+        if (!ready) {
+            return; // @BeforeAll has already reported why the stack did not start
+        }
+        assertThat(started.size()).as("six services plus PostgreSQL's processes were watched").isGreaterThan(7);
     }
 
     @Test
@@ -145,52 +148,76 @@ class EndToEndIT {
         String token = "Bearer " + adminAccessToken();
 
         // job definitions arrive asynchronously (job.registered on Kafka)
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             HttpResponse<String> job = send(HttpRequest.newBuilder(uri("/api/v1/jobs/system/echo"))
                     .header("Authorization", token).GET());
             assertThat(job.statusCode()).as(job.body()).isEqualTo(200);
         });
 
-        // subscribe before creating the run, so that run.created cannot pass by before the stream is open
-        HttpResponse<Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(uri("/api/v1/events/runs?job_id="
-                        + URLEncoder.encode("system/echo", StandardCharsets.UTF_8)))
-                .header("Authorization", token).header("Accept", "text/event-stream").GET().build(),
-                HttpResponse.BodyHandlers.ofLines());
-        assertThat(stream.statusCode()).isEqualTo(200);
-        assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        // a live subscriber, open before the run exists, must see run.created as it happens
+        HttpResponse<Stream<String>> live = openEvents("/api/v1/events/runs?job_id="
+                + URLEncoder.encode("system/echo", StandardCharsets.UTF_8), token, null);
 
         HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/api/v1/runs"))
                 .header("Authorization", token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"job_id\":\"system/echo\",\"args\":{\"message\":\"hello\"}}")));
         assertThat(created.statusCode()).as(created.body()).isIn(200, 201, 202);
         JsonNode run = JSON.readTree(created.body());
-        String runId = run.hasNonNull("run_id") ? run.path("run_id").asString() : run.path("id").asString();
+        String runId = run.path("run_id").asString();
         assertThat(runId).as(created.body()).startsWith("run_");
         assertThat(run.path("job_id").asString()).isEqualTo("system/echo");
 
-        CompletableFuture<String> runCreated = CompletableFuture.supplyAsync(() -> firstEvent(stream.body(), "run.created", runId));
-        try {
-            String data = runCreated.get(60, TimeUnit.SECONDS);
-            assertThat(data).contains(runId);
-        } finally {
-            runCreated.cancel(true);
-            stream.body().close();
-        }
+        assertThat(firstEvent(live, "run.created", runId)).contains("\"job_id\":\"system/echo\"");
+
+        // the run's own stream, resumed from the beginning, replays run.created too (whatever the run did meanwhile)
+        HttpResponse<Stream<String>> resumed = openEvents("/api/v1/events/runs?run_id=" + runId, token, "0");
+        assertThat(firstEvent(resumed, "run.created", runId)).contains(runId);
 
         HttpResponse<String> fetched = send(HttpRequest.newBuilder(uri("/api/v1/runs/" + runId))
                 .header("Authorization", token).GET());
         assertThat(fetched.statusCode()).as(fetched.body()).isEqualTo(200);
         JsonNode view = JSON.readTree(fetched.body());
-        assertThat(view.hasNonNull("run_id") ? view.path("run_id").asString() : view.path("id").asString()).isEqualTo(runId);
+        assertThat(view.path("run_id").asString()).isEqualTo(runId);
         assertThat(view.path("job_id").asString()).isEqualTo("system/echo");
-        assertThat(view.path("status").asString()).isIn("pending", "running", "paused", "completed", "success");
+        assertThat(view.path("args").path("message").asString()).isEqualTo("hello");
+
+        // system/echo logs its message and completes with it as the result
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            HttpResponse<String> finished = send(HttpRequest.newBuilder(uri("/api/v1/runs/" + runId))
+                    .header("Authorization", token).GET());
+            assertThat(JSON.readTree(finished.body()).path("status").asString()).as(finished.body()).isEqualTo("completed");
+        });
 
         HttpResponse<String> anonymous = send(HttpRequest.newBuilder(uri("/api/v1/runs/" + runId)).GET());
         assertThat(anonymous.statusCode()).as("a run is not readable without a token").isEqualTo(401);
     }
 
-    /** Data of the first SSE event named {@code name} whose data mentions {@code runId}. */
-    private static String firstEvent(Stream<String> lines, String name, String runId) {
+    private static HttpResponse<Stream<String>> openEvents(String path, String token, String lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Authorization", token).header("Accept", "text/event-stream").GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<Stream<String>> stream = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        return stream;
+    }
+
+    /** Data of the first SSE event named {@code name} about {@code runId}; fails after 60 s; closes the stream. */
+    private static String firstEvent(HttpResponse<Stream<String>> stream, String name, String runId) throws Exception {
+        CompletableFuture<String> event = CompletableFuture.supplyAsync(() -> readUntil(stream.body(), name, runId));
+        try {
+            return event.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no " + name + " for " + runId + " on the event stream within 60 s");
+        } finally {
+            event.cancel(true);
+            stream.body().close();
+        }
+    }
+
+    private static String readUntil(Stream<String> lines, String name, String runId) {
         String event = "message";
         StringBuilder data = new StringBuilder();
         for (String line : (Iterable<String>) lines::iterator) {
