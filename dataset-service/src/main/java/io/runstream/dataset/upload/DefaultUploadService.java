@@ -64,6 +64,9 @@ class DefaultUploadService implements UploadService {
     private record Registered(long fileId, boolean viaRun) {
     }
 
+    private record Created(long datasetId, List<Registered> files) {
+    }
+
     @Override
     public Mono<UploadResult> createDataset(Caller caller, NewDataset request, Flux<IncomingFile> files) {
         String tenant = caller.tenant();
@@ -86,14 +89,11 @@ class DefaultUploadService implements UploadService {
                                         datasets.insert(tenant, name, usage, request.templateId(), iceberg, columns.orElse(null),
                                                         user(caller))
                                                 .flatMap(datasetId -> register(tenant, caller.userId(), datasetId, staged)
-                                                        .map(registered -> new Object[]{datasetId, registered})))
+                                                        .map(registered -> new Created(datasetId, registered))))
                                 .onErrorResume(error -> discard(tenant, staged).then(Mono.error(error))))))
                 .onErrorMap(DataIntegrityViolationException.class, e -> nameTaken(name))
-                .flatMap(done -> {
-                    long datasetId = (Long) done[0];
-                    @SuppressWarnings("unchecked") List<Registered> registered = (List<Registered>) done[1];
-                    return validateInline(tenant, datasetId, registered).then(result(tenant, datasetId, registered));
-                });
+                .flatMap(created -> validateInline(tenant, created.datasetId(), created.files())
+                        .then(result(tenant, created.datasetId(), created.files())));
     }
 
     @Override
