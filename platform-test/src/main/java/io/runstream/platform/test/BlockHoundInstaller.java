@@ -25,7 +25,10 @@ public class BlockHoundInstaller implements TestExecutionListener {
         // install(...) loads the integrations on the classpath (Reactor's marks its non-blocking threads; Spring's,
         // Netty's allow their known internals); a bare builder() would not, and would detect nothing
         BlockHound.install(builder -> builder
-                // UUID.randomUUID seeds SecureRandom from /dev/urandom once
+                // SecureRandom (UUIDs, multipart boundaries, secrets) mixes in bytes read from /dev/urandom, which never
+                // blocks on Linux once the kernel is seeded; allowing the read itself covers every caller
+                .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes")
+                .allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "ensureBufferValid")
                 .allowBlockingCallsInside("java.util.UUID", "randomUUID")
                 // class loading and logging configuration read jars and files once
                 .allowBlockingCallsInside("java.lang.ClassLoader", "loadClass")

@@ -260,19 +260,6 @@ class PlatformIntegrationTest {
                 .exchange().expectStatus().isForbidden(); // valid token, but a service holds no notes:admin
     }
 
-    @Test
-    void blockingOnTheEventLoop_isCaughtByBlockHound() {
-        StepVerifier.create(Mono.delay(Duration.ofMillis(1)).doOnNext(tick -> {
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }))
-                .expectErrorMatches(error -> error.getClass().getName().contains("BlockingOperationError"))
-                .verify(Duration.ofSeconds(5));
-    }
-
     private ConsumerRecord<String, String> readUntil(String topic, java.util.function.Predicate<ConsumerRecord<String, String>> wanted) {
         try (var consumer = new KafkaConsumer<String, String>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.getProperty("spring.kafka.bootstrap-servers"),

@@ -1,17 +1,18 @@
 package io.runstream.platform.run;
 
-import java.security.SecureRandom;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Run ids: {@code run_} followed by a ULID (Crockford base32 of a 48-bit millisecond time and 80 random
  * bits), so ids sort by creation time. Within one millisecond in one process the random part is
- * incremented, keeping ids strictly increasing.
+ * incremented, keeping ids strictly increasing. Ids are identifiers, not secrets: the random part
+ * comes from {@link ThreadLocalRandom}, which never touches the entropy pool (so generating an id on
+ * an event-loop thread cannot block).
  */
 public final class RunIds {
 
     public static final String PREFIX = "run_";
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static long lastMillis = -1;
     private static long randomHigh; // 16 bits
@@ -46,8 +47,8 @@ public final class RunIds {
             }
         } else {
             lastMillis = now;
-            randomHigh = RANDOM.nextInt(1 << 16);
-            randomLow = RANDOM.nextLong();
+            randomHigh = ThreadLocalRandom.current().nextInt(1 << 16);
+            randomLow = ThreadLocalRandom.current().nextLong();
         }
         char[] out = new char[26];
         long time = now;
