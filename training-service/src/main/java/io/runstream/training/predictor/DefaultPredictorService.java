@@ -157,6 +157,9 @@ class DefaultPredictorService implements PredictorService {
                 return Mono.error(new IllegalArgumentException(
                         "the run's args need dataset_id, predictor_name, domain, problem_type and columns"));
             }
+            if (request.columns().stream().anyMatch(c -> c == null || c.columnName() == null || c.attributeName() == null)) {
+                return Mono.error(new IllegalArgumentException("every column needs column_name and attribute_name"));
+            }
             TrainingSpec spec = TrainingSpec.of(request);
             return tx.transactional(createTraining(tenant, owner, owner, request, spec, runId, false))
                     .map(Created::training);

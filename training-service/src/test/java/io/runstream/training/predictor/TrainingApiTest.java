@@ -1,5 +1,10 @@
 package io.runstream.training.predictor;
 
+import io.runstream.platform.event.EventCodec;
+import io.runstream.platform.event.EventTypes;
+import io.runstream.platform.event.RunEvents;
+import io.runstream.platform.kafka.Topics;
+import io.runstream.platform.run.RunIds;
 import io.runstream.platform.test.RealInfrastructure;
 import io.runstream.platform.test.TestTokens;
 import io.runstream.training.engine.Datasets;
@@ -9,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -17,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +76,15 @@ class TrainingApiTest {
 
     @Autowired
     DatabaseClient db;
+
+    @Autowired
+    KafkaTemplate<Object, Object> kafka;
+
+    @Autowired
+    Topics topics;
+
+    @Autowired
+    EventCodec codec;
 
     // ------------------------------------------------------------------ happy paths
 
@@ -244,6 +260,36 @@ class TrainingApiTest {
         Map<String, Object> result = Map.of("train_id", id, "result", Map.of("metrics", Map.of("accuracy", 0.9)));
         web.post().uri("/api/v1/train/result").header("X-Callback-Token", token).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(result).exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("already-applied");
+    }
+
+    @Test
+    void aRunCreatedByJobService_isTrainedFromItsArgs_orFailsWithInvalidArgs() throws Exception {
+        String runId = RunIds.newRunId();
+        String name = "adopted" + NAMES.incrementAndGet();
+        publishRunCreated(runId, codec.mapper().valueToTree(churn(name, 5, false, null)));
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            for (JsonNode item : get(ALICE, "/api/v1/train/list", 200).get("data")) {
+                if (item.get("predictor_name").asString().equals(name)) {
+                    return item.get("run_id").asString().equals(runId) && item.get("train_status").asString().equals("completed");
+                }
+            }
+            return false;
+        });
+        String bad = RunIds.newRunId();
+        publishRunCreated(bad, codec.mapper().valueToTree(Map.of("dataset_id", 5)));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> events(bad).stream()
+                .anyMatch(e -> e.get("type").asString().equals("run.finished")));
+        JsonNode finished = events(bad).stream().filter(e -> e.get("type").asString().equals("run.finished")).findFirst()
+                .orElseThrow();
+        assertThat(finished.get("data").get("status").asString()).isEqualTo("failed");
+        assertThat(finished.get("data").get("error").get("code").asString()).isEqualTo("invalid-args");
+    }
+
+    void publishRunCreated(String runId, JsonNode args) throws Exception {
+        var event = codec.event("/runstream/job-service", EventTypes.RUN_CREATED, runId, TENANT,
+                new RunEvents.RunCreated(runId, "training/tabular", "training-service", "alice", null, args, 0, List.of(),
+                        null, 1, Instant.now()));
+        kafka.send(topics.runEvents(), runId, codec.write(event)).get();
     }
 
     // ------------------------------------------------------------------ failures and bad input
