@@ -32,9 +32,10 @@ final class Readiness {
         while (!pending.isEmpty()) {
             for (ServiceProcess service : new ArrayList<>(pending.keySet())) {
                 if (!service.isAlive()) {
+                    String failure = service.startupFailure();
                     throw new StackException(service.name() + " exited with code " + service.process().exitValue()
-                            + " before it became ready. Its log: " + service.log() + "\n--- last lines ---\n"
-                            + service.logTail(30));
+                            + " before it became ready. Its log: " + service.log() + "\n"
+                            + (failure != null ? failure : "--- last lines ---\n" + service.logTail(30)));
                 }
                 String answer = probe(service.port());
                 if (answer == null) {

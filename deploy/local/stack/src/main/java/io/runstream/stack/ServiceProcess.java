@@ -91,6 +91,28 @@ final class ServiceProcess {
         return process.isAlive();
     }
 
+    /**
+     * Spring Boot's failure analysis ("APPLICATION FAILED TO START ... Description ... Action"), unwrapped from the
+     * structured JSON log line that carries it, or null when the log has none.
+     */
+    String startupFailure() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String line = lines.get(i);
+                int start = line.indexOf("APPLICATION FAILED TO START");
+                if (start >= 0) {
+                    int end = line.indexOf("\",\"", start);
+                    String text = line.substring(start, end > 0 ? end : line.length());
+                    return text.replace("\\n", "\n").replace("\\t", "\t").replace("\\\"", "\"").trim();
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
+        return null;
+    }
+
     /** The last lines of the service's log, for error messages. */
     String logTail(int lines) {
         try {
