@@ -196,6 +196,8 @@ class RoutingAndEdgeAuthTest {
                 .expectStatus().isUnauthorized()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .expectHeader().valueEquals("X-RateLimit-Limit", "120")
+                .expectHeader().exists("X-RateLimit-Remaining")
                 .expectBody().jsonPath("$.status").isEqualTo(401).jsonPath("$.instance").isEqualTo("/api/v1/runs");
     }
 

@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
  * Counts every request that passed authentication against the caller's buckets (per user or API
  * key, and per tenant; per client address for anonymous calls), answers
  * {@code X-RateLimit-Limit/Remaining/Reset} (reset in epoch seconds: when the bucket is full again)
- * and refuses with a 429 problem and {@code Retry-After} when a bucket is empty.
+ * and refuses with a 429 problem and {@code Retry-After} when a bucket is empty. Requests refused
+ * with 401 are counted against their address by the security entry point ({@link AnonymousRateLimit}).
  */
-class RateLimitWebFilter implements WebFilter, Ordered {
+class RateLimitWebFilter implements WebFilter, AnonymousRateLimit, Ordered {
 
     static final String LIMIT = "X-RateLimit-Limit";
     static final String REMAINING = "X-RateLimit-Remaining";
@@ -44,20 +45,28 @@ class RateLimitWebFilter implements WebFilter, Ordered {
                 .mapNotNull(SecurityContext::getAuthentication)
                 .map(auth -> limiter.take(principal(auth), tenant(auth), address(exchange)))
                 .switchIfEmpty(Mono.fromSupplier(() -> limiter.take(null, null, address(exchange))))
-                .flatMap(verdict -> {
-                    HttpHeaders headers = exchange.getResponse().getHeaders();
-                    headers.set(LIMIT, Long.toString(verdict.limit()));
-                    headers.set(REMAINING, Long.toString(verdict.remaining()));
-                    long resetMillis = clock.millis() + TimeUnit.NANOSECONDS.toMillis(verdict.nanosUntilFull());
-                    headers.set(RESET, Long.toString((resetMillis + 999) / 1000));
-                    if (verdict.allowed()) {
-                        return chain.filter(exchange);
-                    }
-                    long retryAfter = Math.max(1, (TimeUnit.NANOSECONDS.toMillis(verdict.nanosUntilNext()) + 999) / 1000);
-                    headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-                    return Mono.error(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too Many Requests",
-                            "The rate limit of " + verdict.limit() + " requests is exhausted; retry in " + retryAfter + " s"));
-                });
+                .flatMap(verdict -> answer(exchange, verdict))
+                .then(Mono.defer(() -> chain.filter(exchange)));
+    }
+
+    @Override
+    public Mono<Void> count(ServerWebExchange exchange) {
+        return Mono.fromSupplier(() -> limiter.take(null, null, address(exchange))).flatMap(verdict -> answer(exchange, verdict));
+    }
+
+    private Mono<Void> answer(ServerWebExchange exchange, TokenBucket.Verdict verdict) {
+        HttpHeaders headers = exchange.getResponse().getHeaders();
+        headers.set(LIMIT, Long.toString(verdict.limit()));
+        headers.set(REMAINING, Long.toString(verdict.remaining()));
+        long resetMillis = clock.millis() + TimeUnit.NANOSECONDS.toMillis(verdict.nanosUntilFull());
+        headers.set(RESET, Long.toString((resetMillis + 999) / 1000));
+        if (verdict.allowed()) {
+            return Mono.empty();
+        }
+        long retryAfter = Math.max(1, (TimeUnit.NANOSECONDS.toMillis(verdict.nanosUntilNext()) + 999) / 1000);
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+        return Mono.error(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too Many Requests",
+                "The rate limit of " + verdict.limit() + " requests is exhausted; retry in " + retryAfter + " s"));
     }
 
     static String principal(Authentication auth) {

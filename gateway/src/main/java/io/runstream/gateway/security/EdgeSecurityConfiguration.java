@@ -1,6 +1,8 @@
 package io.runstream.gateway.security;
 
 import io.runstream.gateway.GatewayProperties;
+import io.runstream.gateway.ratelimit.AnonymousRateLimit;
+import org.springframework.beans.factory.ObjectProvider;
 import io.runstream.platform.web.ProblemExceptionHandler;
 import io.runstream.platform.security.ServiceTokens;
 import io.runstream.platform.web.Problems;
@@ -43,9 +45,10 @@ class EdgeSecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain edgeSecurity(ServerHttpSecurity http, ReactiveJwtDecoder decoder, ApiKeyExchange apiKeys,
-                                        ProblemExceptionHandler problems, GatewayProperties properties) {
+                                        ProblemExceptionHandler problems, GatewayProperties properties,
+                                        ObjectProvider<AnonymousRateLimit> rateLimit) {
         PublicPaths publicPaths = new PublicPaths();
-        ProblemEntryPoint entryPoint = new ProblemEntryPoint(problems);
+        ProblemEntryPoint entryPoint = new ProblemEntryPoint(problems, rateLimit.getIfAvailable(() -> exchange -> Mono.empty()));
 
         ApiKeyAuthenticator keyAuthenticator = new ApiKeyAuthenticator(apiKeys, publicPaths);
         AuthenticationWebFilter apiKeyFilter = new AuthenticationWebFilter(keyAuthenticator);

@@ -1,5 +1,6 @@
 package io.runstream.gateway.security;
 
+import io.runstream.gateway.ratelimit.AnonymousRateLimit;
 import io.runstream.platform.web.ProblemExceptionHandler;
 import io.runstream.platform.web.Problems;
 import org.springframework.http.HttpHeaders;
@@ -8,6 +9,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
@@ -15,9 +17,11 @@ import reactor.core.publisher.Mono;
 class ProblemEntryPoint implements ServerAuthenticationEntryPoint, ServerAccessDeniedHandler {
 
     private final ProblemExceptionHandler problems;
+    private final AnonymousRateLimit rateLimit;
 
-    ProblemEntryPoint(ProblemExceptionHandler problems) {
+    ProblemEntryPoint(ProblemExceptionHandler problems, AnonymousRateLimit rateLimit) {
         this.problems = problems;
+        this.rateLimit = rateLimit;
     }
 
     @Override
@@ -31,7 +35,11 @@ class ProblemEntryPoint implements ServerAuthenticationEntryPoint, ServerAccessD
         } else {
             detail = "A valid access token (Authorization: Bearer) or API key (X-API-KEY) is required";
         }
-        return problems.handle(exchange, Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail));
+        // an unknown caller still counts against its address (and gets the rate-limit headers): guessing tokens or keys is throttled
+        return rateLimit.count(exchange)
+                .then(Mono.defer(() -> problems.handle(exchange,
+                        Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail))))
+                .onErrorResume(ErrorResponseException.class, limited -> problems.handle(exchange, limited));
     }
 
     @Override
