@@ -4,6 +4,7 @@ import io.runstream.platform.test.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /** Command jobs registered over HTTP and run as local processes by job-service. */
 @RealInfrastructure
+@DirtiesContext // frees this class's consumers and pools for the next class on a small machine
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
 @TestPropertySource(properties = {"runstream.job.executor.sample-interval=200ms", "runstream.job.executor.heartbeat-interval=1s"})

@@ -11,6 +11,7 @@ import io.runstream.platform.test.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
 
 /** The projection against events as other services publish them: transitions, redelivery, stale events, leases. */
 @RealInfrastructure
+@DirtiesContext // frees this class's consumers and pools for the next class on a small machine
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
 @TestPropertySource(properties = "runstream.job.lease.check-interval=300ms")

@@ -4,6 +4,7 @@ import io.runstream.platform.test.RealInfrastructure;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @RealInfrastructure
+@DirtiesContext // frees this class's consumers and pools for the next class on a small machine
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
 class RunApiTest {
@@ -144,6 +146,23 @@ class RunApiTest {
         post("/api/v1/runs/" + runId + "/cancel", alice, "{}", 200);
         web.delete().uri("/api/v1/runs/" + runId).header("Authorization", alice).exchange().expectStatus().isNoContent();
         get("/api/v1/runs/" + runId, alice, 404);
+    }
+
+    @Test
+    void createRun_withAsyncFalse_answersTheFinishedRun() {
+        JsonNode run = post("/api/v1/runs", alice,
+                "{\"job_id\":\"system/echo\",\"args\":{\"message\":\"wait\"},\"async\":false,\"tenant\":\"ignored\"}", 201);
+        assertThat(run.path("status").asString()).isEqualTo("completed");
+        assertThat(run.path("result").path("value").path("message").asString()).isEqualTo("wait");
+        JsonNode bounded = post("/api/v1/runs", alice, "{\"job_id\":\"system/echo\",\"args\":{\"message\":\"slow\","
+                + "\"delay_ms\":30000},\"async\":false,\"timeout_seconds\":1}", 201);
+        assertThat(bounded.path("status").asString()).isIn("pending", "running");
+        post("/api/v1/runs/" + bounded.path("run_id").asString() + "/cancel", alice, "{}", 200);
+        JsonNode tagged = JSON.readTree(web.put().uri("/api/v1/runs/" + bounded.path("run_id").asString() + "/tags")
+                .header("Authorization", alice).contentType(MediaType.APPLICATION_JSON).bodyValue("{\"names\":[\"a\",\"b\",\"a\"]}")
+                .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        assertThat(tagged.path("tags").findValuesAsString("tags")).isEmpty();
+        assertThat(tagged.path("tags").size()).isEqualTo(2);
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
 
 /** SSE streams: resume with Last-Event-ID (also on a freshly started instance), 410, limits, log follow. */
 @RealInfrastructure
+@DirtiesContext // frees this class's consumers and pools for the next class on a small machine
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
 @TestPropertySource(properties = {"runstream.job.stream.max-streams-per-user=3", "runstream.job.stream.heartbeat=1s"})
@@ -51,9 +53,11 @@ class StreamResumeTest {
     }
 
     private void awaitCompleted(String runId) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> JSON.readTree(
-                web.get().uri("/api/v1/runs/" + runId).header("Authorization", alice).exchange()
-                        .expectBody().returnResult().getResponseBody()).path("status").asString().equals("completed"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            JsonNode run = JSON.readTree(web.get().uri("/api/v1/runs/" + runId).header("Authorization", alice).exchange()
+                    .expectBody().returnResult().getResponseBody());
+            assertThat(run.path("status").asString()).as(run.toString()).isEqualTo("completed");
+        });
     }
 
     /** The ids of every durable event of the tenant after {@code after}, as the database holds them. */
@@ -90,7 +94,9 @@ class StreamResumeTest {
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> resumed.size() >= missed.size());
                 String r4 = createEcho(otherWeb, "four");
-                await().atMost(Duration.ofSeconds(30)).until(() -> resumed.stream()
+                awaitCompleted(r4);
+                // the new instance joins the consumer groups: a rebalance may delay the run a little
+                await().atMost(Duration.ofSeconds(90)).until(() -> resumed.stream()
                         .anyMatch(e -> "run.finished".equals(e.event()) && e.data().contains(r4)));
                 List<Long> ids = resumed.stream().map(e -> Long.parseLong(e.id())).toList();
                 assertThat(ids.subList(0, missed.size())).isEqualTo(missed);
@@ -102,6 +108,17 @@ class StreamResumeTest {
             } finally {
                 again.dispose();
             }
+            // stopping the instance ends its open streams with a final event instead of holding shutdown
+            List<ServerSentEvent<String>> open = new CopyOnWriteArrayList<>();
+            var lingering = sse(otherWeb, "/api/v1/events/runs", alice, null).subscribe(open::add, error -> { });
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    other.getBean(io.runstream.job.stream.StreamService.class).openStreams() > 0);
+            long start = System.nanoTime();
+            other.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+            await().atMost(Duration.ofSeconds(5)).until(() -> open.stream().anyMatch(e -> "end".equals(e.event())
+                    && e.data().contains("shutdown")));
+            lingering.dispose();
         }
     }
 
@@ -109,13 +126,15 @@ class StreamResumeTest {
         List<String> properties = new ArrayList<>(List.of("--server.port=0"));
         for (String name : List.of("spring.r2dbc.url", "spring.r2dbc.username", "spring.r2dbc.password", "spring.flyway.url",
                 "spring.flyway.user", "spring.flyway.password", "spring.kafka.bootstrap-servers",
-                "runstream.kafka.topic-prefix", "runstream.security.jwks-uri", "runstream.storage.root",
-                "spring.kafka.consumer.group-id")) {
+                "runstream.kafka.topic-prefix", "runstream.security.jwks-uri", "runstream.storage.root")) {
             String value = environment.getProperty(name);
             if (value != null) {
                 properties.add("--" + name + "=" + value);
             }
         }
+        // its own consumer groups, so that its start does not stall the first instance with rebalances on this
+        // small machine; both apply every event once through the shared processed_event log
+        properties.add("--spring.kafka.consumer.group-id=" + environment.getProperty("spring.kafka.consumer.group-id") + "-b");
         // command-line arguments: they outrank application.yml as the test's own properties do
         return new SpringApplicationBuilder(JobServiceApplication.class).run(properties.toArray(String[]::new));
     }

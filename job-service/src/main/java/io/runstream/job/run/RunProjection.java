@@ -46,9 +46,12 @@ class RunProjection {
     private final EventCodec codec;
     private final MeterRegistry meters;
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final int defaultLeaseSeconds;
 
     RunProjection(RunRepository runs, ProcessedEvents processed, StreamAppender stream, JobDefinitions definitions,
-                  EventOutbox outbox, Topics topics, EventCodec codec, MeterRegistry meters) {
+                  EventOutbox outbox, Topics topics, EventCodec codec, MeterRegistry meters,
+                  io.runstream.job.config.JobProperties properties) {
+        this.defaultLeaseSeconds = properties.lease().defaultSeconds();
         this.runs = runs;
         this.processed = processed;
         this.stream = stream;
@@ -100,7 +103,7 @@ class RunProjection {
             return Mono.just(reject(e, "run_exists"));
         }).switchIfEmpty(Mono.defer(() -> definitions.get(e.tenant(), c.jobId())
                 .map(d -> new int[]{d.maxAttempts(), d.leaseSeconds()})
-                .onErrorResume(error -> Mono.just(new int[]{1, 60}))
+                .onErrorResume(error -> Mono.just(new int[]{1, defaultLeaseSeconds}))
                 .flatMap(limits -> {
                     Instant createdAt = c.createdAt() == null ? timeOf(e) : c.createdAt();
                     RunRow row = new RunRow(e.subject(), e.tenant(), c.jobId(), c.executor(), c.owner(),

@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  * bounded queue is full is dropped with an overflow signal instead of growing memory or slowing others.
  *
  * <p>Its work runs on the Kafka listener thread and on its own catch-up thread (both may block on the
- * database); the two are serialised by this object's lock.
+ * database), serialised by one lock; deliveries and registrations share a second, in-memory-only lock.
  */
 @Component
 class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
@@ -46,7 +46,9 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         thread.setDaemon(true);
         return thread;
     });
-    private long position;
+    private final java.util.concurrent.locks.ReentrantLock advancing = new java.util.concurrent.locks.ReentrantLock();
+    private final Object delivery = new Object();
+    private volatile long position;
 
     StreamDispatcher(StreamLog streamLog, EventCodec codec, JobProperties properties) {
         this.streamLog = streamLog;
@@ -57,9 +59,7 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     @Override
     public void afterSingletonsInstantiated() {
         Long head = streamLog.head().block(DB_WAIT);
-        synchronized (this) {
-            position = head == null ? 0 : head;
-        }
+        advanceTo(head == null ? 0 : head);
         long every = properties.catchUpInterval().toMillis();
         catchUp.scheduleWithFixedDelay(this::catchUp, every, every, TimeUnit.MILLISECONDS);
     }
@@ -76,43 +76,67 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         offer(event);
     }
 
-    synchronized void offer(StreamEvent event) {
-        if (event.pos() <= position) {
-            return; // already delivered (a redelivered announcement, or read back by catch-up)
-        }
-        if (event.pos() > position + 1) {
-            fill(event.pos() - 1);
-        }
-        if (event.pos() == position + 1) {
-            deliver(event);
+    void offer(StreamEvent event) {
+        advancing.lock();
+        try {
+            if (event.pos() <= position) {
+                return; // already delivered (a redelivered announcement, or read back by catch-up)
+            }
+            if (event.pos() > position + 1) {
+                fill(event.pos() - 1);
+            }
+            if (event.pos() == position + 1) {
+                deliverAll(List.of(event));
+            }
+        } finally {
+            advancing.unlock();
         }
     }
 
     /** The safety net: events whose announcement is late or lost (Kafka down, a fresh consumer) still arrive. */
     private void catchUp() {
+        advancing.lock();
         try {
             Long head = streamLog.head().block(DB_WAIT);
-            synchronized (this) {
-                if (head != null && head > position) {
-                    fill(head);
-                }
+            if (head != null && head > position) {
+                fill(head);
             }
         } catch (RuntimeException e) {
             log.warn("stream catch-up failed, will retry: {}", e.toString());
+        } finally {
+            advancing.unlock();
         }
     }
 
-    /** Delivers committed events up to {@code upTo} from the database; positions are dense, holes were deleted runs. */
+    /**
+     * Delivers committed events up to {@code upTo} from the database. It reads without holding the delivery
+     * lock: request threads take that lock to register, and they must never wait for database I/O (an event
+     * loop waiting on it could be the very thread that has to complete the read).
+     */
     private void fill(long upTo) {
         while (position < upTo) {
             List<StreamEvent> page = streamLog.range(position, upTo, 1000).collectList().block(DB_WAIT);
             if (page == null || page.isEmpty()) {
-                position = upTo;
+                advanceTo(upTo);
                 return;
             }
-            page.forEach(this::deliver);
+            deliverAll(page);
             if (page.size() < 1000) {
-                position = upTo;
+                advanceTo(upTo); // positions missing in between belong to deleted runs
+            }
+        }
+    }
+
+    private void advanceTo(long upTo) {
+        synchronized (delivery) {
+            position = Math.max(position, upTo);
+        }
+    }
+
+    private void deliverAll(List<StreamEvent> events) {
+        synchronized (delivery) {
+            for (StreamEvent event : events) {
+                deliver(event);
             }
         }
     }
@@ -134,15 +158,19 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
 
     /**
      * Registers a subscriber: from now on it receives every matching event after the returned position,
-     * which it must replay up to from the database itself.
+     * which it must replay up to from the database itself. Holds only the in-memory delivery lock.
      */
-    synchronized Registration register(String tenant, Predicate<StreamEvent> wants) {
+    Registration register(String tenant, Predicate<StreamEvent> wants) {
         Sinks.Many<StreamEvent> sink = Sinks.many().unicast()
                 .onBackpressureBuffer(Queues.<StreamEvent>get(properties.subscriberBuffer()).get());
         Subscriber subscriber = new Subscriber(tenant, wants, sink);
-        subscribers.add(subscriber);
+        long at;
+        synchronized (delivery) {
+            subscribers.add(subscriber);
+            at = position;
+        }
         Flux<StreamEvent> live = sink.asFlux().doFinally(signal -> subscribers.remove(subscriber));
-        return new Registration(position, live, () -> subscribers.remove(subscriber));
+        return new Registration(at, live, () -> subscribers.remove(subscriber));
     }
 
     int subscriberCount() {
