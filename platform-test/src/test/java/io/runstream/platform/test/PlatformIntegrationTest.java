@@ -232,6 +232,17 @@ class PlatformIntegrationTest {
                 .anyMatch(e -> ("note-" + id).equals(e.subject())));
     }
 
+    @Test
+    void builtInJobBeans_areAnnouncedOnTheJobDefinitionsTopic_withThisServiceAsExecutor() {
+        ConsumerRecord<String, String> record = readUntil(topics.jobDefinitions(), r -> "demo/echo".equals(r.key()));
+        var event = new io.runstream.platform.event.EventCodec().read(record.value());
+        assertThat(event.type()).isEqualTo("job.registered");
+        assertThat(event.data().get("executor").asString()).isEqualTo("platform-demo");
+        assertThat(event.data().get("source").asString()).isEqualTo("platform-demo");
+        assertThat(event.data().get("max_attempts").asInt()).isEqualTo(2);
+        assertThat(event.data().get("args_schema").get("required").get(0).asString()).isEqualTo("message");
+    }
+
     /** A plain HTTP client: WebTestClient is itself traced and would replace the traceparent it sends. */
     @Test
     void traceContextAndRequestId_travelFromTheRequestIntoTheKafkaRecordHeaders() throws Exception {

@@ -10,8 +10,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
-/** The run reporter for services that execute runs (they all have the outbox). */
+/** The run reporter and built-in job announcements for services that execute runs (they all have the outbox). */
 @AutoConfiguration(after = PlatformOutboxConfiguration.class)
 @ConditionalOnBean(EventOutbox.class)
 public class PlatformRunConfiguration {
@@ -21,5 +24,13 @@ public class PlatformRunConfiguration {
     RunReporter runReporter(EventOutbox outbox, KafkaOperations<Object, Object> kafka, Topics topics, EventCodec codec,
                             @Value("${spring.application.name}") String service) {
         return new RunReporter(outbox, kafka, topics, codec, "/runstream/" + service);
+    }
+
+    @Bean
+    BuiltInJobAnnouncer builtInJobAnnouncer(ObjectProvider<BuiltInJob> jobs, EventOutbox outbox, Topics topics,
+                                            EventCodec codec, ReactiveTransactionManager transactions,
+                                            @Value("${spring.application.name}") String service) {
+        return new BuiltInJobAnnouncer(jobs.orderedStream().toList(), outbox, topics, codec,
+                TransactionalOperator.create(transactions), service);
     }
 }

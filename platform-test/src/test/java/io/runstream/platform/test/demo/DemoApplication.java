@@ -35,6 +35,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 @SpringBootApplication
 public class DemoApplication {
 
+    @org.springframework.context.annotation.Bean
+    io.runstream.platform.run.BuiltInJob demoJob() {
+        return new io.runstream.platform.run.BuiltInJob("demo/echo", "1", "Echoes its message",
+                "{\"type\":\"object\",\"required\":[\"message\"]}", 2, 30);
+    }
+
     public record NoteRequest(@NotBlank @Size(max = 100) String title, @Min(0) @Max(9) Integer priority) {
     }
 
