@@ -161,6 +161,8 @@ class StreamResumeTest {
                 .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
         assertThat(page.path("logs").get(0).path("message").asString()).isEqualTo("whole");
         long next = page.path("next_offset").asLong();
+        assertThat(JSON.readTree(web.get().uri("/api/v1/runs/" + runId + "/logs?follow=false").header("Authorization", alice)
+                .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody()).path("logs").size()).isEqualTo(1);
         assertThat(JSON.readTree(web.get().uri("/api/v1/runs/" + runId + "/logs?offset=" + next).header("Authorization", alice)
                 .exchange().expectBody().returnResult().getResponseBody()).path("logs").size()).isZero();
         web.get().uri("/api/v1/runs/" + runId + "/logs?limit=0").header("Authorization", alice).exchange()

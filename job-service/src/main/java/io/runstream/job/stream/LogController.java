@@ -25,7 +25,7 @@ class LogController {
         this.streams = streams;
     }
 
-    @GetMapping(path = "/api/v1/runs/{runId}/logs", params = "!follow")
+    @GetMapping(path = "/api/v1/runs/{runId}/logs")
     @PreAuthorize("hasAuthority('runs:read')")
     Mono<RunLogs.Page> page(Caller caller, @PathVariable String runId, @RequestParam(required = false) String since,
                             @RequestParam(required = false) Long offset, @RequestParam(required = false) Integer limit,
@@ -33,19 +33,15 @@ class LogController {
         return logs.page(caller.tenant(), runId, Params.instant("since", since), offset, limit, Params.split(level));
     }
 
-    @GetMapping(path = "/api/v1/runs/{runId}/logs", params = "follow")
+    @GetMapping(path = "/api/v1/runs/{runId}/logs", params = "follow=true")
     @PreAuthorize("hasAuthority('runs:read')")
-    Flux<ServerSentEvent<String>> follow(Caller caller, @PathVariable String runId, @RequestParam boolean follow,
+    Flux<ServerSentEvent<String>> follow(Caller caller, @PathVariable String runId,
                                          @RequestParam(required = false) String since,
                                          @RequestParam(required = false) Long offset,
                                          @RequestParam(required = false) Integer limit,
                                          @RequestParam(required = false) List<String> level,
                                          @RequestParam(name = "last_event_id", required = false) String lastEventIdParam,
                                          @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        if (!follow) {
-            return page(caller, runId, since, offset, limit, level).flatMapMany(page -> Flux.just(
-                    ServerSentEvent.<String>builder().comment("use follow=true for a stream").build()));
-        }
         return logs.follow(caller, runId, Params.instant("since", since), offset, Params.split(level),
                 lastEventId != null ? lastEventId : lastEventIdParam);
     }
