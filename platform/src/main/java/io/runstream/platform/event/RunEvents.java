@@ -55,13 +55,20 @@ public final class RunEvents {
     public record RunError(String code, String message) {
     }
 
-    /** {@code run.finished}: the final status (completed, failed or cancelled), result and error. */
+    /**
+     * {@code run.finished}: the final status (completed, failed or cancelled), result and error, and
+     * the job id so that services reacting to finished runs (inference on trainings) can filter.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RunFinished(String runId, RunStatus status, JsonNode result, RunError error) {
+    public record RunFinished(String runId, RunStatus status, JsonNode result, RunError error, String jobId) {
         public RunFinished {
             if (status == null || !status.isTerminal()) {
                 throw new IllegalArgumentException("run.finished needs a terminal status, got " + status);
             }
+        }
+
+        public RunFinished(String runId, RunStatus status, JsonNode result, RunError error) {
+            this(runId, status, result, error, null);
         }
     }
 

@@ -80,7 +80,7 @@ public class RunReporter {
 
     public Mono<Void> finished(RunRef run, RunStatus status, JsonNode result, RunEvents.RunError error) {
         return append(topics.runEvents(), EventTypes.RUN_FINISHED, run.runId(), run.tenant(),
-                new RunEvents.RunFinished(run.runId(), status, result, error))
+                new RunEvents.RunFinished(run.runId(), status, result, error, run.jobId()))
                 .doOnSuccess(done -> logSequences.remove(sequenceKey(run)));
     }
 
