@@ -1,5 +1,7 @@
 package io.runstream.inference.model;
 
+import io.runstream.model.Preprocessing;
+import io.runstream.model.Values;
 import io.runstream.platform.web.Problems;
 import tools.jackson.databind.JsonNode;
 

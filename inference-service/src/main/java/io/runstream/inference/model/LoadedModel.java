@@ -1,5 +1,7 @@
 package io.runstream.inference.model;
 
+import io.runstream.model.Preprocessing;
+import io.runstream.model.ProblemType;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoostError;

@@ -1,6 +1,7 @@
 package io.runstream.inference.model;
 
 import io.runstream.inference.config.InferenceProperties;
+import io.runstream.model.Preprocessing;
 import io.runstream.platform.event.EventCodec;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoost;

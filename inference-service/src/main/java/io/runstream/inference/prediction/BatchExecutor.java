@@ -9,7 +9,7 @@ import io.runstream.inference.data.DatasetException;
 import io.runstream.inference.model.LoadedModel;
 import io.runstream.inference.model.ModelCatalog;
 import io.runstream.inference.model.ModelUnavailableException;
-import io.runstream.inference.model.Preprocessing;
+import io.runstream.model.Preprocessing;
 import io.runstream.platform.event.EventCodec;
 import io.runstream.platform.event.RunEvents;
 import io.runstream.platform.run.RunRef;

@@ -2,13 +2,13 @@ package io.runstream.inference.prediction;
 
 import io.runstream.inference.config.InferenceProperties;
 import io.runstream.inference.model.FeatureEncoder;
-import io.runstream.inference.model.ForecastConfig;
-import io.runstream.inference.model.Forecaster;
+import io.runstream.model.ForecastConfig;
+import io.runstream.model.Forecaster;
 import io.runstream.inference.model.LoadedModel;
 import io.runstream.inference.model.ModelCatalog;
 import io.runstream.inference.model.ModelUnavailableException;
-import io.runstream.inference.model.Preprocessing;
-import io.runstream.inference.model.ProblemType;
+import io.runstream.model.Preprocessing;
+import io.runstream.model.ProblemType;
 import io.runstream.platform.event.EventCodec;
 import io.runstream.platform.event.RunEvents;
 import io.runstream.platform.run.RunIds;

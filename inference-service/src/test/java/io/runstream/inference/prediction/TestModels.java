@@ -1,7 +1,7 @@
 package io.runstream.inference.prediction;
 
-import io.runstream.inference.model.ForecastConfig;
-import io.runstream.inference.model.Preprocessing;
+import io.runstream.model.ForecastConfig;
+import io.runstream.model.Preprocessing;
 import io.runstream.platform.event.EventCodec;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;

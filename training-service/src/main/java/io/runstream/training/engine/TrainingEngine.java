@@ -1,5 +1,10 @@
 package io.runstream.training.engine;
 
+import io.runstream.model.ForecastConfig;
+import io.runstream.model.Forecaster;
+import io.runstream.model.Preprocessing;
+import io.runstream.model.ProblemType;
+import io.runstream.model.Values;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -104,7 +109,7 @@ public final class TrainingEngine {
         int[] trainRows = Arrays.copyOfRange(shuffled, validationCount, shuffled.length);
         List<String> targets = usable.stream().map(r -> table.rows().get(r)[targetIndex]).toList();
         Preprocessing preprocessing = base != null ? base.preprocessing()
-                : Preprocessing.fit(table, columns, type, trainRows, options.maxCategories(), targets);
+                : PreprocessingFit.fit(table, columns, type, trainRows, options.maxCategories(), targets);
         if (base != null) {
             checkCompatible(table, preprocessing, targets);
         }

@@ -12,7 +12,7 @@ import io.runstream.training.config.TrainingProperties;
 import io.runstream.training.data.DatasetUnavailableException;
 import io.runstream.training.data.TrainingDataSource;
 import io.runstream.training.engine.DataTable;
-import io.runstream.training.engine.Preprocessing;
+import io.runstream.model.Preprocessing;
 import io.runstream.training.engine.TrainingCancelledException;
 import io.runstream.training.engine.TrainingEngine;
 import io.runstream.training.engine.TrainingException;

@@ -4,7 +4,7 @@ import io.runstream.platform.web.Problems;
 import io.runstream.training.engine.Algorithm;
 import io.runstream.training.engine.ColumnRole;
 import io.runstream.training.engine.ColumnSpec;
-import io.runstream.training.engine.ProblemType;
+import io.runstream.model.ProblemType;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,5 +1,6 @@
 package io.runstream.training.engine;
 
+import io.runstream.model.ProblemType;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import org.junit.jupiter.api.Test;

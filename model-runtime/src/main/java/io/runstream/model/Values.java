@@ -1,4 +1,4 @@
-package io.runstream.training.engine;
+package io.runstream.model;
 
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package io.runstream.training.engine;
+package io.runstream.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,24 +1,23 @@
-package io.runstream.inference.model;
+package io.runstream.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 
 /**
- * A copy of training-service's preprocessing artifact (format {@value #FORMAT_VERSION}), apply side
- * only: it must encode exactly as training-service's {@code io.runstream.training.engine.Preprocessing}
- * does (the bundle format is the contract; a shared module should own both).
- * <p>The preprocessing learned on a training split and stored with the model: how each raw feature
+ * The preprocessing learned on a training split and stored with the model: how each raw feature
  * value becomes the numbers XGBoost sees (type coercion, missing values, categorical one-hot
  * encoding, standardisation), and how target values map to labels. Inference applies exactly this
  * artifact, so a model and its preprocessing never drift apart.
+ * <p>This class is the artifact's format and its apply side, shared by training-service (which
+ * learns it, see {@code io.runstream.training.engine.PreprocessingFit}, and encodes the training
+ * rows with it) and inference-service (which encodes prediction inputs with it): one code base, so
+ * the two encode byte-for-byte identically.
  *
  * @param formatVersion the artifact's format; readers refuse versions they do not know
  * @param classes       the target's classes in label order (classification only)
@@ -149,7 +148,8 @@ public record Preprocessing(int formatVersion, String problemType, String target
         return (float) Values.number(raw).orElse(Double.NaN);
     }
 
-    static String normalizeClass(String raw, String dataType) {
+    /** The class name a raw target value stands for (boolean-like values of a Boolean target as true/false). */
+    public static String normalizeClass(String raw, String dataType) {
         String v = raw.strip();
         if (dataType != null && dataType.toLowerCase(Locale.ROOT).startsWith("bool")) {
             OptionalDouble b = Values.bool(v);
@@ -162,10 +162,5 @@ public record Preprocessing(int formatVersion, String problemType, String target
 
     public Preprocessing withForecast(ForecastConfig config) {
         return new Preprocessing(formatVersion, problemType, target, targetDataType, classes, idColumns, features, config);
-    }
-
-    /** Ordering used when listing features by importance. */
-    public static Comparator<Map.Entry<String, Double>> byValueDescending() {
-        return Map.Entry.<String, Double>comparingByValue().reversed();
     }
 }

@@ -1,4 +1,4 @@
-package io.runstream.training.engine;
+package io.runstream.model;
 
 import java.util.Locale;
 import java.util.Optional;

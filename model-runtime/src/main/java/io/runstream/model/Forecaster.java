@@ -1,4 +1,4 @@
-package io.runstream.inference.model;
+package io.runstream.model;
 
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;

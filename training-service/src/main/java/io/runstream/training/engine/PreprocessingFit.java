@@ -1,0 +1,144 @@
+package io.runstream.training.engine;
+
+import io.runstream.model.Preprocessing;
+import io.runstream.model.Preprocessing.Feature;
+import io.runstream.model.Preprocessing.Kind;
+import io.runstream.model.ProblemType;
+import io.runstream.model.Values;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeSet;
+
+/**
+ * The learning side of {@link Preprocessing}: fits the artifact on a training split. Only the
+ * trainer learns preprocessing, so this stays in training-service; the artifact's format and how
+ * it encodes rows live in the shared {@code model-runtime} module.
+ */
+final class PreprocessingFit {
+
+    private PreprocessingFit() {
+    }
+
+    /**
+     * Learns the preprocessing from the training rows of {@code table}.
+     *
+     * @param columns   every column's role and declared type (columns absent here are features)
+     * @param trainRows the rows of the training split
+     */
+    static Preprocessing fit(DataTable table, List<ColumnSpec> columns, ProblemType problemType, int[] trainRows,
+                                    int maxCategories, List<String> allTargetValues) {
+        Map<String, ColumnSpec> declared = new HashMap<>();
+        columns.forEach(c -> declared.put(c.name(), c));
+        ColumnSpec target = columns.stream().filter(c -> c.role() == ColumnRole.TARGET).findFirst().orElseThrow();
+        List<String> ids = new ArrayList<>();
+        List<Feature> features = new ArrayList<>();
+        for (int col = 0; col < table.columns().size(); col++) {
+            String name = table.columns().get(col);
+            ColumnSpec spec = declared.get(name);
+            ColumnRole role = spec == null ? ColumnRole.FEATURE : spec.role();
+            switch (role) {
+                case ID -> ids.add(name);
+                case FEATURE -> features.add(fitFeature(table, col, spec == null ? null : spec.dataType(), trainRows, maxCategories));
+                default -> {
+                    // the target and the timestamp are not tabular features
+                }
+            }
+        }
+        List<String> classes = null;
+        if (problemType == ProblemType.CLASSIFICATION) {
+            TreeSet<String> distinct = new TreeSet<>();
+            for (String raw : allTargetValues) {
+                if (!Values.isMissing(raw)) {
+                    distinct.add(Preprocessing.normalizeClass(raw, target.dataType()));
+                }
+            }
+            classes = List.copyOf(distinct);
+        }
+        return new Preprocessing(Preprocessing.FORMAT_VERSION, problemType.label(), target.name(), target.dataType(), classes,
+                List.copyOf(ids), List.copyOf(features), null);
+    }
+
+
+    private static Feature fitFeature(DataTable table, int col, String declaredType, int[] trainRows, int maxCategories) {
+        String name = table.columns().get(col);
+        Kind kind = kindOf(declaredType);
+        if (kind == null) {
+            kind = inferKind(table, col, trainRows);
+        }
+        if (kind == Kind.CATEGORICAL) {
+            Map<String, Integer> counts = new HashMap<>();
+            for (int r : trainRows) {
+                String raw = table.rows().get(r)[col];
+                if (!Values.isMissing(raw)) {
+                    counts.merge(raw.strip(), 1, Integer::sum);
+                }
+            }
+            List<String> categories = counts.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(maxCategories)
+                    .map(Map.Entry::getKey)
+                    .toList();
+            return new Feature(name, declaredType == null ? "String" : declaredType, kind, null, null, null,
+                    categories, categories.isEmpty() ? null : categories.get(0));
+        }
+        Feature probe = new Feature(name, declaredType, kind, 0d, 0d, 1d, null, null);
+        double[] values = Arrays.stream(trainRows).mapToObj(r -> probe.coerce(table.rows().get(r)[col]))
+                .filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble).sorted().toArray();
+        double median = values.length == 0 ? 0 : values[values.length / 2];
+        double mean = Arrays.stream(values).average().orElse(0);
+        double variance = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).average().orElse(0);
+        double std = variance > 1e-12 ? Math.sqrt(variance) : 1;
+        String dataType = declaredType != null ? declaredType : switch (kind) {
+            case BOOLEAN -> "Boolean";
+            case DATE -> "Date";
+            default -> "Float";
+        };
+        String defaultValue = switch (kind) {
+            case BOOLEAN -> median >= 0.5 ? "true" : "false";
+            case DATE -> java.time.LocalDate.ofEpochDay((long) Math.floor(median)).toString();
+            default -> median == Math.rint(median) ? Long.toString((long) median) : Double.toString(median);
+        };
+        return new Feature(name, dataType, kind, median, mean, std, null, defaultValue);
+    }
+
+    static Kind kindOf(String declaredType) {
+        if (declaredType == null) {
+            return null;
+        }
+        return switch (declaredType.strip().toLowerCase(Locale.ROOT)) {
+            case "integer", "int", "long", "float", "double", "number", "numeric", "decimal", "real", "bigint" -> Kind.NUMERIC;
+            case "boolean", "bool" -> Kind.BOOLEAN;
+            case "date", "datetime", "timestamp" -> Kind.DATE;
+            case "string", "text", "category", "categorical", "varchar" -> Kind.CATEGORICAL;
+            default -> null;
+        };
+    }
+
+    private static Kind inferKind(DataTable table, int col, int[] trainRows) {
+        boolean numeric = true;
+        boolean bool = true;
+        boolean date = true;
+        for (int r : trainRows) {
+            String raw = table.rows().get(r)[col];
+            if (Values.isMissing(raw)) {
+                continue;
+            }
+            numeric &= Values.number(raw).isPresent();
+            bool &= Values.bool(raw).isPresent();
+            date &= !numeric && Values.dateTime(raw) != null;
+            if (!numeric && !bool && !date) {
+                return Kind.CATEGORICAL;
+            }
+        }
+        if (numeric) {
+            return Kind.NUMERIC;
+        }
+        return bool ? Kind.BOOLEAN : Kind.DATE;
+    }
+}
