@@ -5,8 +5,6 @@ import io.runstream.platform.event.EventCodec;
 import io.runstream.platform.event.EventEnvelope;
 import io.runstream.platform.event.EventTypes;
 import io.runstream.platform.event.RunEvents;
-import io.runstream.platform.kafka.Topics;
-import io.runstream.platform.outbox.EventOutbox;
 import io.runstream.platform.outbox.ProcessedEvents;
 import io.runstream.platform.run.RunRef;
 import io.runstream.platform.run.RunReporter;
@@ -39,8 +37,8 @@ import java.util.stream.Collectors;
 /**
  * Executes the runs of this service's jobs: consumes {@code run.created} where the executor is this
  * service (deduplicated by event id), runs the job's handler on a bounded number of workers, and
- * reports run.started, throttled run.progress, heartbeats and run.finished. Also announces the
- * job definitions at startup.
+ * reports run.started, throttled run.progress, heartbeats and run.finished. The job definitions
+ * are {@code BuiltInJob} beans, announced by platform.
  */
 @Component
 class RunExecutor {
@@ -53,8 +51,6 @@ class RunExecutor {
     private final ProcessedEvents processed;
     private final TransactionalOperator tx;
     private final EventCodec codec;
-    private final EventOutbox outbox;
-    private final Topics topics;
     private final DatasetProperties.Runs config;
     private final String service;
     private final Sinks.Many<Accepted> queue = Sinks.many().unicast().onBackpressureBuffer();
@@ -65,7 +61,7 @@ class RunExecutor {
     private final DatabaseClient db;
 
     RunExecutor(List<RunHandler> handlers, RunReporter reporter, ProcessedEvents processed, TransactionalOperator tx,
-                EventCodec codec, EventOutbox outbox, Topics topics, DatasetProperties properties, DatabaseClient db,
+                EventCodec codec, DatasetProperties properties, DatabaseClient db,
                 @Value("${spring.application.name}") String service) {
         this.db = db;
         this.handlers = handlers.stream().collect(Collectors.toMap(RunHandler::jobId, Function.identity()));
@@ -73,8 +69,6 @@ class RunExecutor {
         this.processed = processed;
         this.tx = tx;
         this.codec = codec;
-        this.outbox = outbox;
-        this.topics = topics;
         this.config = properties.runs();
         this.service = service;
     }
@@ -87,16 +81,6 @@ class RunExecutor {
         workers = queue.asFlux()
                 .flatMap(this::execute, Math.max(1, config.workers()))
                 .subscribe();
-        Flux.fromIterable(handlers.values())
-                .concatMap(this::register)
-                .subscribe(null, error -> log.error("could not announce the job definitions", error));
-    }
-
-    private Mono<Void> register(RunHandler handler) {
-        var definition = new RunEvents.JobRegistered(handler.jobId(), "1", handler.description(),
-                codec.mapper().readTree(handler.argsSchema()), service, service, 1, config.leaseSeconds(), null);
-        return outbox.append(topics.jobDefinitions(),
-                codec.event(reporter.source(), EventTypes.JOB_REGISTERED, handler.jobId(), "system", definition));
     }
 
     @KafkaListener(id = "dataset-run-executor", topics = "#{@topics.runEvents()}")

@@ -4,15 +4,13 @@ import io.runstream.platform.run.RunRef;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
-/** A built-in job this service executes: its definition and its work. */
+/**
+ * The work of a built-in job this service executes, dispatched by job id. Its definition is a
+ * {@link io.runstream.platform.run.BuiltInJob} bean, which platform announces at start.
+ */
 public interface RunHandler {
 
     String jobId();
-
-    String description();
-
-    /** JSON Schema of the run's args. */
-    String argsSchema();
 
     /** Does the work and answers the run's result; signals {@link RunFailure} for an expected failure. */
     Mono<JsonNode> execute(RunRef run, JsonNode args, Progress progress);

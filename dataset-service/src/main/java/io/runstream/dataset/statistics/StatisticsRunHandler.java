@@ -43,17 +43,6 @@ class StatisticsRunHandler implements RunHandler {
     }
 
     @Override
-    public String description() {
-        return "Computes per-column statistics of a dataset's validated rows in one streaming pass";
-    }
-
-    @Override
-    public String argsSchema() {
-        return """
-                {"type":"object","required":["dataset_id"],"properties":{"dataset_id":{"type":"integer"}}}""";
-    }
-
-    @Override
     public Mono<JsonNode> execute(RunRef run, JsonNode args, Progress progress) {
         String tenant = run.tenant();
         if (!args.path("dataset_id").canConvertToLong()) {

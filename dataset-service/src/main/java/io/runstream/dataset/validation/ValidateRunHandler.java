@@ -32,20 +32,6 @@ class ValidateRunHandler implements RunHandler {
     }
 
     @Override
-    public String description() {
-        return "Validates uploaded dataset files against the dataset's template (or infers column types) and stores the error report";
-    }
-
-    @Override
-    public String argsSchema() {
-        return """
-                {"type":"object","required":["dataset_id"],
-                 "properties":{"dataset_id":{"type":"integer"},
-                               "file_ids":{"type":"array","items":{"type":"integer"},
-                                           "description":"files to validate; all pending files of the dataset when absent"}}}""";
-    }
-
-    @Override
     public Mono<JsonNode> execute(RunRef run, JsonNode args, Progress progress) {
         String tenant = run.tenant();
         if (!args.path("dataset_id").canConvertToLong()) {
