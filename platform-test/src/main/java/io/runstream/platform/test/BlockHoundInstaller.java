@@ -34,6 +34,13 @@ public class BlockHoundInstaller implements TestExecutionListener {
                 .allowBlockingCallsInside("java.lang.ClassLoader", "loadClass")
                 .allowBlockingCallsInside("ch.qos.logback.classic.Logger", "callAppenders")
                 .allowBlockingCallsInside("org.slf4j.LoggerFactory", "getLogger")
+                // Netty 4.2's adaptive allocator takes a short internal StampedLock when a magazine grows or is freed;
+                // under load BlockHound sees the park (first seen in the gateway's tests)
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator", "allocate")
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines")
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free")
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Chunk", "release")
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Chunk", "deallocate")
                 // Hibernate Validator reads its message bundles from the jar on the first violation
                 .allowBlockingCallsInside("org.hibernate.validator.resourceloading.PlatformResourceBundleLocator", "loadBundle")
                 // Micrometer/OTel tracing registers spans under a short lock
