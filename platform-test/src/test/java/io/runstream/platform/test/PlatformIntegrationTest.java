@@ -233,6 +233,26 @@ class PlatformIntegrationTest {
     }
 
     @Test
+    void logLinesWrittenWhileHandlingARequest_carryTheTraceAndSpanIds() {
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.runstream.demo.notes");
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            long id = createNote("logged");
+            web.get().uri("/api/v1/notes/{id}", id).header(HttpHeaders.AUTHORIZATION, alice)
+                    .exchange().expectStatus().isOk();
+            assertThat(appender.list).anySatisfy(event -> {
+                assertThat(event.getFormattedMessage()).isEqualTo("read note " + id);
+                assertThat(event.getMDCPropertyMap().get("traceId")).matches("[0-9a-f]{32}");
+                assertThat(event.getMDCPropertyMap().get("spanId")).matches("[0-9a-f]{16}");
+            });
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
+
+    @Test
     void builtInJobBeans_areAnnouncedOnTheJobDefinitionsTopic_withThisServiceAsExecutor() {
         ConsumerRecord<String, String> record = readUntil(topics.jobDefinitions(), r -> "demo/echo".equals(r.key()));
         var event = new io.runstream.platform.event.EventCodec().read(record.value());

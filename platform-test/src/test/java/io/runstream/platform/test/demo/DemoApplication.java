@@ -87,6 +87,8 @@ public class DemoApplication {
         }
     }
 
+    static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.runstream.demo.notes");
+
     @RestController
     @RequestMapping("/api/v1/notes")
     static class NoteController {
@@ -108,7 +110,7 @@ public class DemoApplication {
 
         @GetMapping("/{id}")
         Mono<Note> get(@PathVariable long id, Caller caller) {
-            return notes.get(caller, id);
+            return notes.get(caller, id).doOnNext(note -> LOG.info("read note {}", note.id()));
         }
 
         @GetMapping("/admin")
