@@ -11,7 +11,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ class HttpDatasetClient implements DatasetClient {
 
     @Override
     public Flux<DataBuffer> content(String tenant, long datasetId) {
-        return token().flatMapMany(token -> http.get()
+        return tokens.token().flatMapMany(token -> http.get()
                         .uri(b -> b.path("/internal/v1/datasets/{id}/content").queryParam("tenant", tenant).build(datasetId))
                         .headers(h -> h.setBearerAuth(token))
                         .retrieve()
@@ -41,7 +40,7 @@ class HttpDatasetClient implements DatasetClient {
 
     @Override
     public Mono<JsonNode> addFile(String tenant, long datasetId, String fileName, Path file) {
-        return token().flatMap(token -> http.post()
+        return tokens.token().flatMap(token -> http.post()
                         .uri(b -> b.path("/internal/v1/datasets/{id}/files").queryParam("tenant", tenant)
                                 .queryParam("file_name", fileName).build(datasetId))
                         .headers(h -> h.setBearerAuth(token))
@@ -52,13 +51,5 @@ class HttpDatasetClient implements DatasetClient {
                 .onErrorMap(WebClientResponseException.class, e -> new DatasetException(
                         "dataset-service refused the result file: " + e.getStatusCode().value() + " "
                                 + e.getResponseBodyAsString(), false));
-    }
-
-    /**
-     * The service token, fetched off the event loop: a token source may sign or read key material
-     * with blocking I/O (the test token signer does).
-     */
-    private Mono<String> token() {
-        return Mono.defer(tokens::token).subscribeOn(Schedulers.boundedElastic());
     }
 }

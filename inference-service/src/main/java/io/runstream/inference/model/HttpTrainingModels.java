@@ -6,7 +6,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,7 +25,7 @@ class HttpTrainingModels implements TrainingModels {
 
     @Override
     public Mono<JsonNode> metadata(String tenant, long trainId) {
-        return token().flatMap(token -> http.get()
+        return tokens.token().flatMap(token -> http.get()
                         .uri(b -> b.path("/internal/v1/models/{id}").queryParam("tenant", tenant).build(trainId))
                         .headers(h -> h.setBearerAuth(token))
                         .retrieve()
@@ -36,7 +35,7 @@ class HttpTrainingModels implements TrainingModels {
 
     @Override
     public Mono<byte[]> file(String tenant, long trainId, int version, String name) {
-        return token().flatMap(token -> http.get()
+        return tokens.token().flatMap(token -> http.get()
                         .uri(b -> b.path("/internal/v1/models/{id}/files/{name}").queryParam("tenant", tenant)
                                 .queryParam("version", version).build(trainId, name))
                         .headers(h -> h.setBearerAuth(token))
@@ -62,13 +61,5 @@ class HttpTrainingModels implements TrainingModels {
         } catch (RuntimeException ignored) {
             return null;
         }
-    }
-
-    /**
-     * The service token, fetched off the event loop: a token source may sign or read key material
-     * with blocking I/O (the test token signer does).
-     */
-    private Mono<String> token() {
-        return Mono.defer(tokens::token).subscribeOn(Schedulers.boundedElastic());
     }
 }

@@ -9,6 +9,7 @@ import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +66,10 @@ class RealInfrastructureContextCustomizerFactory implements ContextCustomizerFac
                     Map.entry("runstream.storage.root", storageFolder(unique)),
                     Map.entry("runstream.test.database", database));
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("realInfrastructure", properties));
-            ServiceTokens serviceTokens = () -> Mono.fromSupplier(() -> TestTokens.service(application).sign());
+            // signing is CPU work with key material: done off the caller's (possibly event-loop) thread, like the
+            // production source, which is a non-blocking HTTP call
+            ServiceTokens serviceTokens = () -> Mono.fromSupplier(() -> TestTokens.service(application).sign())
+                    .subscribeOn(Schedulers.boundedElastic());
             context.getBeanFactory().registerSingleton("testServiceTokens", serviceTokens);
         }
 

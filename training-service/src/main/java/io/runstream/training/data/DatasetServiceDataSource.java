@@ -9,7 +9,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ class DatasetServiceDataSource implements TrainingDataSource {
 
     @Override
     public Flux<DataBuffer> content(String tenant, long datasetId) {
-        return token().flatMapMany(token -> http.get()
+        return tokens.token().flatMapMany(token -> http.get()
                 .uri(b -> b.path("/internal/v1/datasets/{id}/content").queryParam("tenant", tenant).build(datasetId))
                 .headers(h -> h.setBearerAuth(token))
                 .retrieve()
@@ -39,7 +38,7 @@ class DatasetServiceDataSource implements TrainingDataSource {
 
     @Override
     public Mono<List<DatasetColumn>> schema(String tenant, long datasetId) {
-        return token().flatMap(token -> http.get()
+        return tokens.token().flatMap(token -> http.get()
                 .uri(b -> b.path("/internal/v1/datasets/{id}/schema").queryParam("tenant", tenant).build(datasetId))
                 .headers(h -> h.setBearerAuth(token))
                 .retrieve()
@@ -70,13 +69,5 @@ class DatasetServiceDataSource implements TrainingDataSource {
         boolean notFound = e.getStatusCode().value() == HttpStatus.NOT_FOUND.value();
         return new DatasetUnavailableException(notFound ? "The dataset '" + datasetId + "' does not exist"
                 : "dataset-service answered " + e.getStatusCode().value() + " for dataset '" + datasetId + "'", notFound);
-    }
-
-    /**
-     * The service token, fetched off the event loop: a token source may sign or read key material
-     * with blocking I/O (the test token signer does).
-     */
-    private Mono<String> token() {
-        return Mono.defer(tokens::token).subscribeOn(Schedulers.boundedElastic());
     }
 }
