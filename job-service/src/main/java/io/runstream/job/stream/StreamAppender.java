@@ -6,11 +6,11 @@ import tools.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /**
- * Appends to the durable stream. Call it inside the transaction that applies the event: the position is
- * taken under a row lock held until commit, so positions become visible in order.
+ * Appends to the durable stream. Call it inside the transaction that applies the event: the event is
+ * stored with it, and gets its stream position (its SSE id) right after that transaction commits.
  */
 public interface StreamAppender {
 
-    Mono<StreamEvent> append(String eventId, String tenant, String runId, String jobId, String type, Instant time,
+    Mono<Void> append(String eventId, String tenant, String runId, String jobId, String type, Instant time,
                              Integer attempt, String level, JsonNode data);
 }

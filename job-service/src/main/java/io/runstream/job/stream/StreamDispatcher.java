@@ -1,7 +1,6 @@
 package io.runstream.job.stream;
 
 import io.runstream.job.config.JobProperties;
-import io.runstream.platform.event.EventCodec;
 import io.runstream.platform.event.EventEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +22,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Each replica's fan-out: it reads every stream announcement (its own consumer group, so all of them),
- * turns them into one dense, ordered, duplicate-free sequence of positions — filling any hole from the
- * database before going on — and hands each event to the subscribers that want it. A subscriber whose
- * bounded queue is full is dropped with an overflow signal instead of growing memory or slowing others.
+ * Each replica's fan-out: it learns where the stream's head is — from this replica's sequencer at once,
+ * from every replica's sequencer through {@code stream.advanced} announcements (its own consumer group, so
+ * it reads all of them), and from a periodic look at the database — reads the events up to the head in
+ * position order, and hands each to the subscribers that want it: one dense, ordered, duplicate-free
+ * sequence. A subscriber whose bounded queue is full is dropped with an overflow signal instead of growing
+ * memory or slowing others.
  *
- * <p>Its work runs on the Kafka listener thread and on its own catch-up thread (both may block on the
+ * <p>Its reads run on the Kafka listener thread and on its own catch-up thread (both may block on the
  * database), serialised by one lock; deliveries and registrations share a second, in-memory-only lock.
  */
 @Component
@@ -38,7 +39,7 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     private static final Duration DB_WAIT = Duration.ofSeconds(30);
 
     private final StreamLog streamLog;
-    private final EventCodec codec;
+    private final StreamSequencer sequencer;
     private final JobProperties.Stream properties;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService catchUp = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -50,10 +51,12 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     private final Object delivery = new Object();
     private volatile long position;
 
-    StreamDispatcher(StreamLog streamLog, EventCodec codec, JobProperties properties) {
+    StreamDispatcher(StreamLog streamLog, StreamSequencer sequencer, JobProperties properties) {
         this.streamLog = streamLog;
-        this.codec = codec;
+        this.sequencer = sequencer;
         this.properties = properties.stream();
+        // the sequencer reports on a database thread: the reads happen on the catch-up thread instead
+        sequencer.onHead(head -> catchUp.execute(() -> reach(head)));
     }
 
     @Override
@@ -72,39 +75,38 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     @KafkaListener(id = "stream-fan-out", groupId = "job-stream-#{T(java.util.UUID).randomUUID()}",
             topics = "#{@streamTopic.name()}", properties = "auto.offset.reset=latest")
     void on(EventEnvelope announcement) {
-        StreamEvent event = codec.data(announcement, StreamEvent.class);
-        offer(event);
+        if (StreamSequencer.STREAM_ADVANCED.equals(announcement.type())) {
+            reach(announcement.data().path("head").asLong());
+        }
     }
 
-    void offer(StreamEvent event) {
+    /** Delivers every event up to {@code head}; a head already reached (a late or repeated report) is a no-op. */
+    private void reach(long head) {
         advancing.lock();
         try {
-            if (event.pos() <= position) {
-                return; // already delivered (a redelivered announcement, or read back by catch-up)
+            if (head > position) {
+                fill(head);
             }
-            if (event.pos() > position + 1) {
-                fill(event.pos() - 1);
-            }
-            if (event.pos() == position + 1) {
-                deliverAll(List.of(event));
-            }
+        } catch (RuntimeException e) {
+            log.warn("stream fan-out could not read up to {}, the catch-up will retry: {}", head, e.toString());
         } finally {
             advancing.unlock();
         }
     }
 
-    /** The safety net: events whose announcement is late or lost (Kafka down, a fresh consumer) still arrive. */
+    /**
+     * The safety net: events whose announcement is late or lost (Kafka down, a fresh consumer) still arrive,
+     * and events that a crashed replica stored but never had numbered get their positions.
+     */
     private void catchUp() {
-        advancing.lock();
+        sequencer.nudge();
         try {
             Long head = streamLog.head().block(DB_WAIT);
-            if (head != null && head > position) {
-                fill(head);
+            if (head != null) {
+                reach(head);
             }
         } catch (RuntimeException e) {
             log.warn("stream catch-up failed, will retry: {}", e.toString());
-        } finally {
-            advancing.unlock();
         }
     }
 

@@ -1,12 +1,9 @@
 package io.runstream.job.stream;
 
-import io.runstream.job.support.Events;
 import io.r2dbc.spi.Readable;
 import io.runstream.job.support.Sql;
 import io.runstream.platform.event.EventCodec;
-import io.runstream.platform.event.EventEnvelope;
-import io.runstream.platform.outbox.EventOutbox;
-import org.springframework.beans.factory.annotation.Value;
+import io.runstream.platform.transaction.AfterCommit;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -18,50 +15,37 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The durable stream in PostgreSQL ({@code run_event}). Positions come from one counter row whose lock is
- * held until the appending transaction commits: a later position can never become visible before an
- * earlier one, so readers that ask for "pos > last" never skip an event that commits late.
+ * The durable stream in PostgreSQL ({@code run_event}). Appending writes the event without a position;
+ * {@link StreamSequencer} numbers it after its transaction commits, in a way that never lets a later
+ * position become visible before an earlier one, so readers that ask for "pos > last" never skip an event.
+ * Every read here only sees numbered events.
  */
 @Component
 public class StreamLog implements StreamAppender {
 
     private final DatabaseClient db;
     private final JsonMapper json;
-    private final EventOutbox outbox;
-    private final StreamTopic topic;
-    private final EventCodec codec;
-    private final String source;
+    private final StreamSequencer sequencer;
 
-    StreamLog(DatabaseClient db, EventCodec codec, EventOutbox outbox, StreamTopic topic,
-              @Value("${spring.application.name}") String service) {
+    StreamLog(DatabaseClient db, EventCodec codec, StreamSequencer sequencer) {
         this.db = db;
         this.json = codec.mapper();
-        this.codec = codec;
-        this.outbox = outbox;
-        this.topic = topic;
-        this.source = "/runstream/" + service;
+        this.sequencer = sequencer;
     }
 
     @Override
-    public Mono<StreamEvent> append(String eventId, String tenant, String runId, String jobId, String type, Instant time,
-                                    Integer attempt, String level, JsonNode data) {
-        return db.sql("update stream_counter set pos = pos + 1 where id = 1 returning pos")
-                .map(row -> row.get("pos", Long.class)).one()
-                .flatMap(pos -> {
-                    StreamEvent event = new StreamEvent(pos, eventId, tenant, runId, jobId, type, time, attempt, level, data);
-                    var spec = db.sql("""
-                                    insert into run_event (pos, event_id, tenant_id, run_id, job_id, type, time, attempt, level, data)
-                                    values (:pos, :eventId, :tenant, :runId, :jobId, :type, :time, :attempt, :level, :data)""")
-                            .bind("pos", pos).bind("eventId", eventId).bind("tenant", tenant).bind("runId", runId)
-                            .bind("type", type).bind("time", time);
-                    spec = Sql.bind(spec, "jobId", jobId, String.class);
-                    spec = Sql.bind(spec, "attempt", attempt, Integer.class);
-                    spec = Sql.bind(spec, "level", level, String.class);
-                    spec = Sql.bindJson(spec, "data", data, json);
-                    // the fan-out of every replica learns about it from Kafka once this transaction commits
-                    EventEnvelope announcement = Events.create(codec, source, "stream.appended", runId, tenant, event);
-                    return spec.then().then(outbox.append(topic.name(), announcement)).thenReturn(event);
-                });
+    public Mono<Void> append(String eventId, String tenant, String runId, String jobId, String type, Instant time,
+                             Integer attempt, String level, JsonNode data) {
+        var spec = db.sql("""
+                        insert into run_event (event_id, tenant_id, run_id, job_id, type, time, attempt, level, data)
+                        values (:eventId, :tenant, :runId, :jobId, :type, :time, :attempt, :level, :data)""")
+                .bind("eventId", eventId).bind("tenant", tenant).bind("runId", runId)
+                .bind("type", type).bind("time", time);
+        spec = Sql.bind(spec, "jobId", jobId, String.class);
+        spec = Sql.bind(spec, "attempt", attempt, Integer.class);
+        spec = Sql.bind(spec, "level", level, String.class);
+        spec = Sql.bindJson(spec, "data", data, json);
+        return spec.then().then(AfterCommit.run(sequencer::nudge)); // numbered once this transaction commits
     }
 
     /** Every tenant's events in (after, upTo], oldest first: what the fan-out catches up with. */

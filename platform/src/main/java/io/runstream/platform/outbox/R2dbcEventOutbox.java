@@ -3,10 +3,8 @@ package io.runstream.platform.outbox;
 import io.runstream.platform.event.EventCodec;
 import io.runstream.platform.event.EventEnvelope;
 import io.r2dbc.postgresql.codec.Json;
+import io.runstream.platform.transaction.AfterCommit;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.transaction.NoTransactionException;
-import org.springframework.transaction.reactive.TransactionSynchronization;
-import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 import reactor.core.publisher.Mono;
 
 class R2dbcEventOutbox implements EventOutbox {
@@ -40,20 +38,6 @@ class R2dbcEventOutbox implements EventOutbox {
 
     /** Publishing right after commit keeps latency low; the relay's poll is only the safety net. */
     private Mono<Void> nudgeRelayAfterCommit() {
-        return TransactionSynchronizationManager.forCurrentTransaction()
-                .doOnNext(tsm -> {
-                    if (tsm.isSynchronizationActive()) {
-                        tsm.registerSynchronization(new TransactionSynchronization() {
-                            @Override
-                            public Mono<Void> afterCommit() {
-                                return Mono.fromRunnable(relay::nudge);
-                            }
-                        });
-                    } else {
-                        relay.nudge();
-                    }
-                })
-                .onErrorResume(NoTransactionException.class, e -> Mono.fromRunnable(relay::nudge))
-                .then();
+        return AfterCommit.run(relay::nudge);
     }
 }
