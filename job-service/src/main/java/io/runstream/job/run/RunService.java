@@ -130,9 +130,14 @@ class RunService implements Runs {
                     : replayed(tenant, idempotencyKey, hash(request)).switchIfEmpty(fresh);
             return tx.transactional(flow).flatMap(result -> {
                 String id = result.replayed() ? result.run().runId() : runId;
-                Mono<RunView> view = get(tenant, id);
-                if (Boolean.FALSE.equals(request.async()) && !result.replayed()) {
+                Mono<RunView> view;
+                if (result.replayed()) {
+                    view = get(tenant, id);
+                } else if (Boolean.FALSE.equals(request.async())) {
                     view = awaitEnd(tenant, id, request.timeoutSeconds());
+                } else {
+                    // a run created a moment ago has neither earlier attempts nor steps yet: one read, not three
+                    view = runs.find(tenant, id).map(row -> views.full(row, List.of(), List.of()));
                 }
                 return view.map(v -> new CreatedRun(v, result.replayed()));
             });

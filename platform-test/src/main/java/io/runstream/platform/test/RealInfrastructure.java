@@ -15,10 +15,16 @@ import java.lang.annotation.Target;
  * <p>The servers start once per test JVM: as Testcontainers when a container engine answers,
  * otherwise as embedded real servers (PostgreSQL binaries, an in-process KRaft broker). Override
  * with {@code -Drunstream.test.infrastructure=embedded|containers}.
+ *
+ * <p>With {@code restartableKafka = true} the class gets a Kafka broker of its own on fixed ports instead,
+ * available as a {@link KraftBroker} bean, so that a test can {@link KraftBroker#stop() stop} Kafka and
+ * {@link KraftBroker#restart() bring it back} while the application keeps running.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
 public @interface RealInfrastructure {
+
+    boolean restartableKafka() default false;
 }

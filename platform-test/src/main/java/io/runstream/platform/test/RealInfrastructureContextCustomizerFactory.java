@@ -28,18 +28,20 @@ class RealInfrastructureContextCustomizerFactory implements ContextCustomizerFac
 
     @Override
     public ContextCustomizer createContextCustomizer(Class<?> testClass, List<ContextConfigurationAttributes> attributes) {
-        boolean annotated = MergedAnnotations.from(testClass, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
-                .isPresent(RealInfrastructure.class);
-        return annotated ? new Customizer(testClass) : null;
+        var annotation = MergedAnnotations.from(testClass, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
+                .get(RealInfrastructure.class);
+        return annotation.isPresent() ? new Customizer(testClass, annotation.getBoolean("restartableKafka")) : null;
     }
 
     private static final class Customizer implements ContextCustomizer {
 
         private static final AtomicInteger SEQUENCE = new AtomicInteger();
         private final Class<?> testClass;
+        private final boolean restartableKafka;
 
-        Customizer(Class<?> testClass) {
+        Customizer(Class<?> testClass, boolean restartableKafka) {
             this.testClass = testClass;
+            this.restartableKafka = restartableKafka;
         }
 
         @Override
@@ -51,6 +53,7 @@ class RealInfrastructureContextCustomizerFactory implements ContextCustomizerFac
             String database = servers.createDatabase("t_" + unique);
             var postgres = servers.postgres();
             String application = context.getEnvironment().getProperty("spring.application.name", "test");
+            String kafka = restartableKafka ? ownBroker(context, unique).bootstrapServers() : servers.kafkaBootstrapServers();
             Map<String, Object> properties = Map.ofEntries(
                     Map.entry("spring.r2dbc.url", postgres.r2dbcUrl(database)),
                     Map.entry("spring.r2dbc.username", postgres.username()),
@@ -58,7 +61,7 @@ class RealInfrastructureContextCustomizerFactory implements ContextCustomizerFac
                     Map.entry("spring.flyway.url", postgres.jdbcUrl(database)),
                     Map.entry("spring.flyway.user", postgres.username()),
                     Map.entry("spring.flyway.password", postgres.password()),
-                    Map.entry("spring.kafka.bootstrap-servers", servers.kafkaBootstrapServers()),
+                    Map.entry("spring.kafka.bootstrap-servers", kafka),
                     Map.entry("spring.kafka.consumer.group-id", application + "-" + unique),
                     Map.entry("runstream.kafka.topic-prefix", "t" + unique + "."),
                     Map.entry("runstream.kafka.partitions", "4"),
@@ -73,6 +76,22 @@ class RealInfrastructureContextCustomizerFactory implements ContextCustomizerFac
             context.getBeanFactory().registerSingleton("testServiceTokens", serviceTokens);
         }
 
+        /** A broker for this context alone, a bean for the test to stop and restart, shut down with the context. */
+        private static KraftBroker ownBroker(ConfigurableApplicationContext context, String unique) {
+            try {
+                int[] ports = KraftBroker.freePorts();
+                KraftBroker broker = KraftBroker.start(Files.createTempDirectory("runstream-kafka-" + unique), ports[0], ports[1]);
+                context.getBeanFactory().registerSingleton("kraftBroker", broker);
+                // registered before every other bean, so destroyed after all of them: clients go before the broker
+                if (context.getBeanFactory() instanceof org.springframework.beans.factory.support.DefaultListableBeanFactory factory) {
+                    factory.registerDisposableBean("kraftBroker", broker::close);
+                }
+                return broker;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         private static String storageFolder(String unique) {
             try {
                 return Files.createTempDirectory("runstream-" + unique).toString();
@@ -83,7 +102,8 @@ class RealInfrastructureContextCustomizerFactory implements ContextCustomizerFac
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Customizer customizer && customizer.testClass == testClass;
+            return other instanceof Customizer customizer && customizer.testClass == testClass
+                    && customizer.restartableKafka == restartableKafka;
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.runstream.stack;
 
+import io.runstream.platform.test.KraftBroker;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,10 +15,10 @@ import java.util.Objects;
 public final class Infrastructure implements AutoCloseable {
 
     private final LocalPostgres postgres;
-    private final LocalKafka kafka;
+    private final KraftBroker kafka;
     private final Timings timings;
 
-    private Infrastructure(LocalPostgres postgres, LocalKafka kafka, Timings timings) {
+    private Infrastructure(LocalPostgres postgres, KraftBroker kafka, Timings timings) {
         this.postgres = postgres;
         this.kafka = kafka;
         this.timings = timings;
@@ -30,7 +32,7 @@ public final class Infrastructure implements AutoCloseable {
                 dataDirectory.resolve("logs/postgres.log"), databases);
         long postgresReady = System.nanoTime();
         try {
-            LocalKafka kafka = LocalKafka.start(dataDirectory.resolve("kafka"), kafkaPort, kafkaControllerPort);
+            KraftBroker kafka = KraftBroker.start(dataDirectory.resolve("kafka"), kafkaPort, kafkaControllerPort);
             long kafkaReady = System.nanoTime();
             return new Infrastructure(postgres, kafka,
                     new Timings((postgresReady - start) / 1_000_000, (kafkaReady - postgresReady) / 1_000_000));
