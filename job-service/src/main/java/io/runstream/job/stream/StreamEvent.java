@@ -6,10 +6,11 @@ import java.time.Instant;
 
 /**
  * One durable event of the stream: a run event job-service accepted or a stored log line.
- * {@code pos} is its SSE id: dense and increasing in commit order across the whole service.
+ * {@code pos} is its SSE id: dense and increasing in commit order across the whole service. {@code dataJson}
+ * is {@code data} serialised, ready to be written to every stream that wants the event.
  */
 public record StreamEvent(long pos, String eventId, String tenant, String runId, String jobId, String type,
-                          Instant time, Integer attempt, String level, JsonNode data) {
+                          Instant time, Integer attempt, String level, JsonNode data, String dataJson) {
 
     public boolean isLog() {
         return "run.output".equals(type) || "step.output".equals(type);

@@ -113,9 +113,11 @@ public class StreamLog implements StreamAppender {
     }
 
     private StreamEvent map(Readable row) {
+        JsonNode data = Sql.json(row, "data", json);
+        // serialised once here, not once per subscriber: the fan-out hands the same event to thousands of streams
         return new StreamEvent(row.get("pos", Long.class), row.get("event_id", String.class),
                 row.get("tenant_id", String.class), row.get("run_id", String.class), row.get("job_id", String.class),
                 row.get("type", String.class), Sql.instant(row, "time"), row.get("attempt", Integer.class),
-                row.get("level", String.class), Sql.json(row, "data", json));
+                row.get("level", String.class), data, data == null ? "null" : json.writeValueAsString(data));
     }
 }

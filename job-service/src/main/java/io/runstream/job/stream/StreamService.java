@@ -193,8 +193,7 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
 
     private ServerSentEvent<String> toSse(Kind kind, StreamEvent event) {
         String name = kind == Kind.LOGS ? "log" : event.type();
-        return ServerSentEvent.builder(json.writeValueAsString(event.data()))
-                .id(Long.toString(event.pos())).event(name).build();
+        return ServerSentEvent.builder(event.dataJson()).id(Long.toString(event.pos())).event(name).build();
     }
 
     private ServerSentEvent<String> control(String name, Map<String, Object> data) {
