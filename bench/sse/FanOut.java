@@ -1,0 +1,307 @@
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * SSE fan-out benchmark: N subscribers on GET /api/v1/events/runs?job_id=system/echo while system/echo runs are
+ * created at R per second (each run streams run.created, run.started, run.output, run.finished).
+ *
+ * <pre>
+ *   ulimit -n 65536
+ *   BASE_URL=http://localhost:8082 TOKEN=... JOB_PID=<job-service pid> java bench/sse/FanOut.java 10000 2.5 30
+ * </pre>
+ *
+ * All subscribers connect first; then runs are created for the given seconds; then it waits a few seconds for
+ * the last events. One thread drives every connection with a non-blocking selector (HTTP/1.1, chunked), so the
+ * client itself stays cheap next to the service. Each subscriber checks that ids strictly increase
+ * (duplicates), and every subscriber must receive exactly the events the most complete one received (gaps).
+ * Latency is arrival time minus the event's "timestamp" (when the executor or job-service produced it).
+ * job-service must allow the streams: runstream.job.stream.max-streams-per-user above N.
+ */
+public class FanOut {
+
+    private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":\"([^\"]+)\"");
+    private static final long[] LATENCY_MS = new long[120_001];
+
+    public static void main(String[] args) throws Exception {
+        int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        double rate = args.length > 1 ? Double.parseDouble(args[1]) : 2.5;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        URI base = URI.create(System.getenv().getOrDefault("BASE_URL", "http://localhost:8082"));
+        String token = System.getenv("TOKEN");
+        String jobPid = System.getenv("JOB_PID");
+
+        List<Subscriber> all = new ArrayList<>();
+        Selector selector = Selector.open();
+        String request = "GET /api/v1/events/runs?job_id=system/echo HTTP/1.1\r\nHost: " + base.getHost()
+                + "\r\nAuthorization: Bearer " + token + "\r\nAccept: text/event-stream\r\n\r\n";
+        for (int i = 0; i < subscribers; i++) {
+            SocketChannel channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.connect(new InetSocketAddress(base.getHost(), base.getPort()));
+            Subscriber s = new Subscriber(channel, request);
+            all.add(s);
+            channel.register(selector, SelectionKey.OP_CONNECT, s);
+        }
+        Thread io = new Thread(() -> drive(selector), "fan-out-io");
+        io.setDaemon(true);
+        io.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (all.stream().filter(s -> s.open).count() < subscribers && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        long open = all.stream().filter(s -> s.open).count();
+        System.out.printf("%d of %d subscribers open (%d refused)%n", open, subscribers,
+                all.stream().filter(s -> s.refused).count());
+        Thread.sleep(2000);
+
+        HttpClient http = HttpClient.newHttpClient();
+        long interval = (long) (1_000_000_000L / rate);
+        long start = System.nanoTime();
+        int created = 0;
+        int failed = 0;
+        while (System.nanoTime() - start < Duration.ofSeconds(seconds).toNanos()) {
+            long next = start + created * interval;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/runs"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"job_id\":\"system/echo\",\"args\":{\"message\":\"fan-out\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            created++;
+            if (answer.statusCode() != 201) {
+                failed++;
+            }
+        }
+        // the last runs finish and their events arrive: wait until deliveries have been still for 5 s (at most 90 s)
+        long last = -1;
+        int still = 0;
+        for (int i = 0; i < 90 && still < 5; i++) {
+            Thread.sleep(1000);
+            long now = all.stream().mapToLong(s -> s.events.get()).sum();
+            still = now == last ? still + 1 : 0;
+            last = now;
+        }
+
+        long reference = 0;
+        long referenceSum = 0;
+        for (Subscriber s : all) {
+            if (s.events.get() > reference) {
+                reference = s.events.get();
+                referenceSum = s.idSum;
+            }
+        }
+        long gaps = 0;
+        long duplicates = 0;
+        long deliveries = 0;
+        long incomplete = 0;
+        for (Subscriber s : all) {
+            deliveries += s.events.get();
+            duplicates += s.duplicates;
+            if (s.open && (s.events.get() != reference || s.idSum != referenceSum)) {
+                gaps += Math.max(1, reference - s.events.get());
+                incomplete++;
+            }
+        }
+        long gapEvents = all.stream().mapToLong(s -> s.gapSignals).sum();
+        System.out.printf("runs created %d (%d failed) in %d s; %d events per subscriber (%.1f/s)%n", created, failed,
+                seconds, reference, reference / (double) seconds);
+        System.out.printf("deliveries %d, duplicates %d, subscribers missing events %d (%d events), gap signals %d%n",
+                deliveries, duplicates, incomplete, gaps, gapEvents);
+        System.out.printf("latency ms: p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n", percentile(0.50), percentile(0.90),
+                percentile(0.99), percentile(0.999), percentile(1.0));
+        if (jobPid != null) {
+            for (String line : Files.readAllLines(Path.of("/proc/" + jobPid + "/status"))) {
+                if (line.startsWith("VmRSS") || line.startsWith("VmHWM")) {
+                    System.out.println("job-service " + line.replaceAll("\\s+", " "));
+                }
+            }
+        }
+        System.exit(0);
+    }
+
+    private static long percentile(double p) {
+        long total = 0;
+        for (long c : LATENCY_MS) {
+            total += c;
+        }
+        long wanted = (long) Math.ceil(total * p);
+        long seen = 0;
+        for (int ms = 0; ms < LATENCY_MS.length; ms++) {
+            seen += LATENCY_MS[ms];
+            if (seen >= wanted && wanted > 0) {
+                return ms;
+            }
+        }
+        return -1;
+    }
+
+    private static void drive(Selector selector) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
+        while (true) {
+            try {
+                selector.select();
+                for (SelectionKey key : selector.selectedKeys()) {
+                    Subscriber s = (Subscriber) key.attachment();
+                    try {
+                        if (key.isConnectable()) {
+                            s.channel.finishConnect();
+                            s.channel.write(ByteBuffer.wrap(s.request.getBytes(StandardCharsets.US_ASCII)));
+                            key.interestOps(SelectionKey.OP_READ);
+                        } else if (key.isReadable()) {
+                            buffer.clear();
+                            int n = s.channel.read(buffer);
+                            if (n < 0) {
+                                s.open = false;
+                                key.cancel();
+                                s.channel.close();
+                                continue;
+                            }
+                            buffer.flip();
+                            long now = System.currentTimeMillis();
+                            while (buffer.hasRemaining()) {
+                                s.accept(buffer.get(), now);
+                            }
+                        }
+                    } catch (IOException e) {
+                        s.open = false;
+                        key.cancel();
+                    }
+                }
+                selector.selectedKeys().clear();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** One SSE connection: HTTP headers, then chunked body decoded, then SSE lines. */
+    static final class Subscriber {
+        final SocketChannel channel;
+        final String request;
+        volatile boolean open;
+        volatile boolean refused;
+        final AtomicLong events = new AtomicLong();
+        long idSum;
+        long lastId = -1;
+        long duplicates;
+        long gapSignals;
+        private final StringBuilder line = new StringBuilder();
+        private boolean headersDone;
+        private boolean chunked;
+        private long chunkLeft = -1; // -1: reading a chunk-size line
+        private final StringBuilder sseLine = new StringBuilder();
+        private long pendingId = -1;
+        private String pendingEvent;
+        private String pendingData;
+
+        Subscriber(SocketChannel channel, String request) {
+            this.channel = channel;
+            this.request = request;
+        }
+
+        void accept(byte b, long now) {
+            if (!headersDone) {
+                if (b == '\n') {
+                    String header = line.toString().trim();
+                    line.setLength(0);
+                    if (header.startsWith("HTTP/1.1")) {
+                        open = header.contains(" 200");
+                        refused = !open;
+                    } else if (header.toLowerCase().startsWith("transfer-encoding:") && header.toLowerCase().contains("chunked")) {
+                        chunked = true;
+                    } else if (header.isEmpty()) {
+                        headersDone = true;
+                    }
+                } else {
+                    line.append((char) b);
+                }
+                return;
+            }
+            if (!chunked) {
+                body(b, now);
+                return;
+            }
+            if (chunkLeft < 0) {
+                if (b == '\n') {
+                    String size = line.toString().trim();
+                    line.setLength(0);
+                    if (!size.isEmpty()) {
+                        chunkLeft = Long.parseLong(size.split(";")[0], 16);
+                    }
+                } else {
+                    line.append((char) b);
+                }
+                return;
+            }
+            if (chunkLeft == 0) {
+                // the CRLF after a chunk's data
+                if (b == '\n') {
+                    chunkLeft = -1;
+                }
+                return;
+            }
+            body(b, now);
+            chunkLeft--;
+        }
+
+        private void body(byte b, long now) {
+            if (b != '\n') {
+                sseLine.append((char) (b & 0xff));
+                return;
+            }
+            String text = sseLine.toString();
+            sseLine.setLength(0);
+            if (text.endsWith("\r")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            if (text.startsWith("id:")) {
+                pendingId = Long.parseLong(text.substring(3).trim());
+            } else if (text.startsWith("event:")) {
+                pendingEvent = text.substring(6).trim();
+            } else if (text.startsWith("data:")) {
+                pendingData = text.substring(5).trim();
+            } else if (text.isEmpty()) {
+                if ("gap".equals(pendingEvent)) {
+                    gapSignals++;
+                }
+                if (pendingId >= 0) {
+                    if (pendingId <= lastId) {
+                        duplicates++;
+                    } else {
+                        lastId = pendingId;
+                        idSum += pendingId;
+                        events.incrementAndGet();
+                        Matcher m = TIMESTAMP.matcher(pendingData == null ? "" : pendingData);
+                        if (m.find()) {
+                            long latency = now - Instant.parse(m.group(1)).toEpochMilli();
+                            LATENCY_MS[(int) Math.max(0, Math.min(LATENCY_MS.length - 1, latency))]++;
+                        }
+                    }
+                }
+                pendingId = -1;
+                pendingEvent = null;
+                pendingData = null;
+            }
+        }
+    }
+}
