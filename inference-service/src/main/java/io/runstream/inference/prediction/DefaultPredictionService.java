@@ -41,15 +41,20 @@ class DefaultPredictionService implements PredictionService {
 
     private final ModelCatalog catalog;
     private final PredictionRepository repository;
+    private final PredictionIds ids;
+    private final PredictionLog predictionLog;
     private final TransactionalOperator tx;
     private final RunReporter reporter;
     private final EventCodec codec;
     private final InferenceProperties properties;
 
-    DefaultPredictionService(ModelCatalog catalog, PredictionRepository repository, TransactionalOperator tx,
-                             RunReporter reporter, EventCodec codec, InferenceProperties properties) {
+    DefaultPredictionService(ModelCatalog catalog, PredictionRepository repository, PredictionIds ids,
+                             PredictionLog predictionLog, TransactionalOperator tx, RunReporter reporter, EventCodec codec,
+                             InferenceProperties properties) {
         this.catalog = catalog;
         this.repository = repository;
+        this.ids = ids;
+        this.predictionLog = predictionLog;
         this.tx = tx;
         this.reporter = reporter;
         this.codec = codec;
@@ -73,6 +78,10 @@ class DefaultPredictionService implements PredictionService {
             if (!request.features().isObject()) {
                 return Mono.error(field("features", "must be an object of feature name to value"));
             }
+            String input = request.features().toString();
+            String workload = request.workloadId() != null ? request.workloadId() : workloadId;
+            String client = request.clientId() != null ? request.clientId() : clientId;
+            checkStorable(request.features(), input, workload, client);
             float[] row = FeatureEncoder.encode(model.preprocessing(), request.features());
             LoadedModel.Prediction prediction = model.predict(row, 1).get(0);
             double latencyMs = (System.nanoTime() - started) / 1e6;
@@ -81,14 +90,13 @@ class DefaultPredictionService implements PredictionService {
             if (prediction.probabilities() != null) {
                 output.set("probabilities", codec.mapper().valueToTree(prediction.probabilities()));
             }
-            String workload = request.workloadId() != null ? request.workloadId() : workloadId;
-            String client = request.clientId() != null ? request.clientId() : clientId;
-            return repository.insert(new PredictionRepository.NewPrediction(caller.tenant(), model.trainId(),
-                            model.version(), model.preprocessId(), model.predictorName(), model.problemType(), model.domain(),
-                            "realtime", "completed", request.features().toString(), output.toString(), latencyMs,
-                            workload, client, null, null, caller.username()))
-                    .map(id -> new PredictionApi.PredictResponse(id, model.trainId(), model.version(), model.preprocessId(),
-                            model.preprocessing().target(), prediction.value(), prediction.probabilities(), latencyMs));
+            PredictionRepository.NewPrediction logged = new PredictionRepository.NewPrediction(caller.tenant(),
+                    model.trainId(), model.version(), model.preprocessId(), model.predictorName(), model.problemType(),
+                    model.domain(), "realtime", "completed", input, output.toString(), latencyMs, workload, client, null,
+                    null, caller.username());
+            return log(logged).map(id -> new PredictionApi.PredictResponse(id, model.trainId(), model.version(),
+                    model.preprocessId(), model.preprocessing().target(), prediction.value(), prediction.probabilities(),
+                    latencyMs));
         });
     }
 
@@ -113,6 +121,7 @@ class DefaultPredictionService implements PredictionService {
             return Mono.error(field("limit", "must be at least 1"));
         }
         return requireAny(caller, PREDICT, READ)
+                .then(predictionLog.flushed())
                 .thenMany(repository.list(caller.tenant(), trainId, type, workloadId, clientId, bounded))
                 .map(this::item)
                 .collectList()
@@ -196,6 +205,9 @@ class DefaultPredictionService implements PredictionService {
             if (request.steps() > properties.maxForecastSteps()) {
                 return Mono.error(field("steps", "must be at most " + properties.maxForecastSteps()));
             }
+            String workload = request.workloadId() != null ? request.workloadId() : workloadId;
+            String client = request.clientId() != null ? request.clientId() : clientId;
+            checkStorable(codec.mapper().nullNode(), "", workload, client);
             String series = config.seriesColumn() == null ? "" : request.uniqueId();
             ForecastConfig.SeriesTail tail = config.history().get(series);
             if (tail == null) {
@@ -205,9 +217,7 @@ class DefaultPredictionService implements PredictionService {
                     .subscribeOn(Schedulers.parallel())
                     .flatMap(points -> {
                         double latencyMs = (System.nanoTime() - started) / 1e6;
-                        String workload = request.workloadId() != null ? request.workloadId() : workloadId;
-                        String client = request.clientId() != null ? request.clientId() : clientId;
-                        return repository.insert(new PredictionRepository.NewPrediction(caller.tenant(), model.trainId(),
+                        return log(new PredictionRepository.NewPrediction(caller.tenant(), model.trainId(),
                                         model.version(), model.preprocessId(), model.predictorName(), model.problemType(),
                                         model.domain(), "forecast", "completed",
                                         codec.mapper().valueToTree(request).toString(),
@@ -270,6 +280,47 @@ class DefaultPredictionService implements PredictionService {
             throw Problems.invalidFields("The preprocess_id does not match the model", List.of(new Problems.FieldError(
                     "preprocess_id", "the model (version " + model.version() + ") uses preprocess " + model.preprocessId())));
         }
+    }
+
+    /** Reserves the prediction's id and queues its log entry (written asynchronously, see {@link PredictionLog}). */
+    private Mono<Long> log(PredictionRepository.NewPrediction prediction) {
+        Instant at = Instant.now();
+        return ids.next().flatMap(id -> predictionLog.append(new PredictionRepository.LogEntry(id, at, prediction))
+                .thenReturn(id));
+    }
+
+    /** PostgreSQL cannot store the NUL character in text or jsonb: refused up front rather than lost from the log. */
+    private static void checkStorable(JsonNode features, String text, String workloadId, String clientId) {
+        List<Problems.FieldError> errors = new ArrayList<>();
+        if (text.contains("\\u0000") && containsNul(features)) {
+            errors.add(new Problems.FieldError("features", "must not contain the NUL character (\\u0000)"));
+        }
+        if (workloadId != null && workloadId.indexOf('\0') >= 0) {
+            errors.add(new Problems.FieldError("workload_id", "must not contain the NUL character"));
+        }
+        if (clientId != null && clientId.indexOf('\0') >= 0) {
+            errors.add(new Problems.FieldError("client_id", "must not contain the NUL character"));
+        }
+        if (!errors.isEmpty()) {
+            throw Problems.invalidFields("The request is invalid", errors);
+        }
+    }
+
+    private static boolean containsNul(JsonNode node) {
+        if (node.isString()) {
+            return node.asString().indexOf('\0') >= 0;
+        }
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            if (entry.getKey().indexOf('\0') >= 0 || containsNul(entry.getValue())) {
+                return true;
+            }
+        }
+        for (JsonNode element : node.isArray() ? node.values() : List.<JsonNode>of()) {
+            if (containsNul(element)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Mono<String> newRunId() {

@@ -13,12 +13,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -75,6 +78,9 @@ class InferenceApiTest {
     @Autowired
     WebTestClient web;
 
+    @LocalServerPort
+    int port;
+
     @Autowired
     KafkaTemplate<Object, Object> kafka;
 
@@ -126,6 +132,58 @@ class InferenceApiTest {
         assertThat(item.get("status").asString()).isEqualTo("completed");
         assertThat(get(ALICE, "/api/v1/inference/predictions?train_id=19", 200).get("total").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(get(EVE, "/api/v1/inference/predictions?train_id=19", 200).get("total").asInt()).isZero();
+    }
+
+    @Test
+    void concurrentPredictions_areAllLogged_withInputOutputLatencyAndIds() {
+        int n = 120;
+        WebClient client = WebClient.create("http://localhost:" + port);
+        List<JsonNode> answers = Flux.range(0, n)
+                .flatMap(i -> {
+                    Map<String, Object> body = predict(19, features(i % 72, 20.0 + i, i % 2 == 0 ? "basic" : "plus"));
+                    body.put("client_id", "client-" + i);
+                    return client.post().uri("/api/v1/inference/").header("Authorization", ALICE)
+                            .header("X-Workload-Id", "flywheel-concurrency").contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(body).retrieve().bodyToMono(JsonNode.class);
+                }, 32)
+                .collectList().block(Duration.ofSeconds(60));
+        assertThat(answers).hasSize(n);
+        Map<Long, JsonNode> answered = new HashMap<>();
+        answers.forEach(a -> answered.put(a.get("prediction_id").asLong(), a));
+        assertThat(answered).hasSize(n);
+
+        JsonNode log = get(ALICE, "/api/v1/inference/predictions?train_id=19&workload_id=flywheel-concurrency", 200);
+        assertThat(log.get("total").asInt()).isEqualTo(n);
+        for (JsonNode item : log.get("data")) {
+            JsonNode answer = answered.get(item.get("prediction_id").asLong());
+            assertThat(answer).as("logged prediction %s was answered", item.get("prediction_id")).isNotNull();
+            int i = Integer.parseInt(item.get("client_id").asString().substring("client-".length()));
+            assertThat(item.get("input").get("Tenure").asInt()).isEqualTo(i % 72);
+            assertThat(item.get("input").get("MonthlyCharges").asDouble()).isEqualTo(20.0 + i);
+            assertThat(item.get("output").get("prediction").asString()).isEqualTo(answer.get("prediction").asString());
+            assertThat(item.get("output").get("probabilities").get("true").asDouble())
+                    .isEqualTo(answer.get("probabilities").get("true").asDouble());
+            assertThat(item.get("latency_ms").asDouble()).isEqualTo(answer.get("latency_ms").asDouble());
+            assertThat(item.get("workload_id").asString()).isEqualTo("flywheel-concurrency");
+            assertThat(item.get("prediction_type").asString()).isEqualTo("realtime");
+            assertThat(item.get("model_version").asInt()).isEqualTo(answer.get("model_version").asInt());
+            assertThat(item.get("date").isNull()).isFalse();
+        }
+    }
+
+    @Test
+    void aNulCharacter_isRefusedUpFront_becauseTheLogCouldNotStoreIt() {
+        assertThat(errors(post(ALICE, "/api/v1/inference/", predict(19, features(3, 50, "ba\u0000sic")), 400)))
+                .contains("\"features\"", "NUL");
+        Map<String, Object> body = predict(19, features(3, 50, "basic"));
+        body.put("workload_id", "nul-\u0000");
+        assertThat(errors(post(ALICE, "/api/v1/inference/", body, 400))).contains("workload_id");
+        Map<String, Object> escaped = predict(19, features(3, 50, "a\\u0000 is fine"));
+        escaped.put("workload_id", "nul-check");
+        post(ALICE, "/api/v1/inference/", escaped, 200);
+        JsonNode log = get(ALICE, "/api/v1/inference/predictions?train_id=19&workload_id=nul-check", 200);
+        assertThat(log.get("total").asInt()).isEqualTo(1);
+        assertThat(log.get("data").get(0).get("input").get("Plan").asString()).isEqualTo("a\\u0000 is fine");
     }
 
     @Test
