@@ -1,6 +1,8 @@
 package io.runstream.inference.prediction;
 
 import io.runstream.inference.config.InferenceProperties;
+import io.runstream.inference.data.DatasetClient;
+import io.runstream.inference.data.DatasetException;
 import io.runstream.inference.model.FeatureEncoder;
 import io.runstream.model.ForecastConfig;
 import io.runstream.model.Forecaster;
@@ -15,6 +17,8 @@ import io.runstream.platform.run.RunIds;
 import io.runstream.platform.run.RunReporter;
 import io.runstream.platform.security.Caller;
 import io.runstream.platform.web.Problems;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -23,6 +27,9 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -47,10 +54,12 @@ class DefaultPredictionService implements PredictionService {
     private final RunReporter reporter;
     private final EventCodec codec;
     private final InferenceProperties properties;
+    private final DatasetClient datasets;
 
     DefaultPredictionService(ModelCatalog catalog, PredictionRepository repository, PredictionIds ids,
                              PredictionLog predictionLog, TransactionalOperator tx, RunReporter reporter, EventCodec codec,
-                             InferenceProperties properties) {
+                             InferenceProperties properties, DatasetClient datasets) {
+        this.datasets = datasets;
         this.catalog = catalog;
         this.repository = repository;
         this.ids = ids;
@@ -208,13 +217,19 @@ class DefaultPredictionService implements PredictionService {
             String workload = request.workloadId() != null ? request.workloadId() : workloadId;
             String client = request.clientId() != null ? request.clientId() : clientId;
             checkStorable(codec.mapper().nullNode(), "", workload, client);
-            String series = config.seriesColumn() == null ? "" : request.uniqueId();
-            ForecastConfig.SeriesTail tail = config.history().get(series);
-            if (tail == null) {
-                return Mono.error(field("unique_id", "is not a series of this model"));
+            Mono<ForecastConfig.SeriesTail> history;
+            if (request.datasetId() != null) {
+                history = datasetHistory(caller.tenant(), request.datasetId(), config, model.preprocessing().target(),
+                        request.uniqueId());
+            } else {
+                ForecastConfig.SeriesTail tail = config.history().get(config.seriesColumn() == null ? "" : request.uniqueId());
+                if (tail == null) {
+                    return Mono.error(field("unique_id", "is not a series of this model"));
+                }
+                history = Mono.just(tail);
             }
-            return Mono.fromCallable(() -> points(model, config, tail, request.steps()))
-                    .subscribeOn(Schedulers.parallel())
+            return history.publishOn(Schedulers.parallel())
+                    .map(tail -> points(model, config, tail, request.steps()))
                     .flatMap(points -> {
                         double latencyMs = (System.nanoTime() - started) / 1e6;
                         return log(new PredictionRepository.NewPrediction(caller.tenant(), model.trainId(),
@@ -229,10 +244,44 @@ class DefaultPredictionService implements PredictionService {
         });
     }
 
+    /**
+     * The series' latest points read from the dataset through dataset-service's internal content
+     * endpoint (as the caller's tenant: another tenant's dataset is not found), parsed off the event loop.
+     */
+    private Mono<ForecastConfig.SeriesTail> datasetHistory(String tenant, long datasetId, ForecastConfig config,
+                                                           String target, String uniqueId) {
+        return Mono.fromCallable(() -> {
+                    try (Reader csv = new InputStreamReader(DataBufferUtils.subscriberInputStream(
+                            datasets.content(tenant, datasetId), 16), StandardCharsets.UTF_8)) {
+                        return ForecastHistory.read(csv, config, target, uniqueId, datasetId);
+                    }
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(e -> datasetFailure(e) != null, e -> datasetFailure(e).notFound()
+                        ? Problems.with(Problems.notFound("dataset", String.valueOf(datasetId)),
+                        Map.of("errors", List.of(new Problems.FieldError("dataset_id", "does not exist"))))
+                        : Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "dataset-unavailable", "Service Unavailable",
+                        datasetFailure(e).getMessage()));
+    }
+
+    private static DatasetException datasetFailure(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof DatasetException dataset) {
+                return dataset;
+            }
+        }
+        return null;
+    }
+
     private static List<PredictionApi.ForecastPoint> points(LoadedModel model, ForecastConfig config,
-                                                            ForecastConfig.SeriesTail tail, int steps) throws Exception {
+                                                            ForecastConfig.SeriesTail tail, int steps) {
         LocalDateTime last = LocalDateTime.parse(tail.lastTime());
-        List<Double> values = Forecaster.forecast(model.booster(), config, tail.values(), last, steps);
+        List<Double> values;
+        try {
+            values = Forecaster.forecast(model.booster(), config, tail.values(), last, steps);
+        } catch (XGBoostError e) {
+            throw new IllegalStateException("XGBoost failed to forecast: " + e.getMessage(), e);
+        }
         List<Double> widths = config.intervalHalfWidths();
         List<PredictionApi.ForecastPoint> points = new ArrayList<>();
         LocalDateTime time = last;

@@ -27,6 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +51,7 @@ class InferenceApiTest {
     static final String VIEWER = TestTokens.bearer(TestTokens.user("vic").tenant(TENANT).roles("viewer")
             .permissions("models:read").sign());
     static final double[] SALES = TestModels.seasonalSeries(300, 5);
+    static final double[] LONGER_SALES = TestModels.seasonalSeries(314, 5);
 
     static {
         try {
@@ -60,6 +62,20 @@ class InferenceApiTest {
             throw new IllegalStateException(e);
         }
         UPSTREAMS.notTrained.put(TENANT + "/21", "running");
+        try {
+            UPSTREAMS.bundles.put("globex/30", TestModels.forecastBundle(30, SALES, 286));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        // the series continued for 300 days, newest rows first, one without a value
+        StringBuilder sales = new StringBuilder("Store,Date,Sales\n");
+        for (int d = 299; d >= 0; d--) {
+            sales.append("S1,").append(LocalDate.of(2024, 1, 1).plusDays(d)).append(',')
+                    .append(d == 150 ? "" : String.valueOf(LONGER_SALES[d])).append('\n');
+        }
+        UPSTREAMS.datasets.put(TENANT + "/46", sales.toString());
+        UPSTREAMS.datasets.put(TENANT + "/47", "Day,Sales\n2024-01-01,3\n");
+        UPSTREAMS.datasets.put(TENANT + "/48", "Date,Sales\n2024-01-01,\n2024-01-02,\n");
         UPSTREAMS.datasets.put(TENANT + "/44", TestModels.churnCsv(300, 99, true));
         UPSTREAMS.datasets.put(TENANT + "/45", "CustomerID,Tenure\nC1,3\n");
     }
@@ -340,6 +356,39 @@ class InferenceApiTest {
         assertThat(Math.sqrt(modelError / 14)).isLessThan(Math.sqrt(naiveError / 14) * 0.6);
         assertThat(get(ALICE, "/api/v1/inference/predictions?train_id=30", 200).get("data").get(0)
                 .get("prediction_type").asString()).isEqualTo("forecast");
+    }
+
+    @Test
+    void forecast_withADataset_continuesThatDatasetsHistory() {
+        assertThat(LONGER_SALES[299]).isEqualTo(SALES[299]);
+        Map<String, Object> body = new HashMap<>(forecast(30, 530, 14, "Day"));
+        body.put("dataset_id", 46);
+        JsonNode points = post(ALICE, "/api/v1/inference/forecast", body, 200).get("forecast");
+        assertThat(points.size()).isEqualTo(14);
+        // the training data ended on day 286 (2024-10-13); the dataset on day 300
+        assertThat(points.get(0).get("date").asString()).isEqualTo("2024-10-27");
+        double modelError = 0;
+        double naiveError = 0;
+        for (int h = 0; h < 14; h++) {
+            double actual = LONGER_SALES[300 + h];
+            modelError += Math.pow(points.get(h).get("value").asDouble() - actual, 2);
+            naiveError += Math.pow(LONGER_SALES[299] - actual, 2);
+        }
+        assertThat(Math.sqrt(modelError / 14)).isLessThan(Math.sqrt(naiveError / 14) * 0.6);
+        JsonNode logged = get(ALICE, "/api/v1/inference/predictions?train_id=30&prediction_type=forecast", 200)
+                .get("data").get(0);
+        assertThat(logged.get("dataset_id").asLong()).isEqualTo(46);
+
+        body.put("dataset_id", 999);
+        assertThat(post(ALICE, "/api/v1/inference/forecast", body, 404).toString()).contains("dataset_id");
+        body.put("dataset_id", 46);
+        assertThat(post(EVE, "/api/v1/inference/forecast", body, 404).toString()).contains("dataset_id");
+        body.put("dataset_id", 47);
+        assertThat(errors(post(ALICE, "/api/v1/inference/forecast", body, 400))).contains("dataset_id", "Date");
+        body.put("dataset_id", 48);
+        assertThat(errors(post(ALICE, "/api/v1/inference/forecast", body, 400))).contains("dataset_id", "no row");
+        body.put("dataset_id", 0);
+        assertThat(errors(post(ALICE, "/api/v1/inference/forecast", body, 400))).contains("dataset_id");
     }
 
     static Map<String, Object> forecast(long trainId, long preprocessId, int steps, String frequency) {
