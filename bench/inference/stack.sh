@@ -8,7 +8,7 @@
 # it; upload a ROWS-row file (usage p); wrk POST /api/v1/inference/ at 1 connection (light) and
 # CONNECTIONS connections (load), through the gateway and directly; then batchPrediction over the big
 # dataset, timed from submission to `completed` (dataset download, predict, result CSV, upload).
-# Env: GATEWAY (http://localhost:8080), DIRECT (http://localhost:8085), ROWS (1000000), DURATION (20s),
+# Env: TRAIN_ID and PREPROCESS_ID (a trained churn model: skips the training), GATEWAY (http://localhost:8080), DIRECT (http://localhost:8085), ROWS (1000000), DURATION (20s),
 #      CONNECTIONS (8), WORK (/tmp/runstream-inference-bench), SKIP_BATCH (set to skip the batch part).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -45,6 +45,7 @@ upload() { # file usage -> dataset id, once its file is validated
 
 [[ -f $WORK/sample.csv ]] || python3 "$HERE/gen_churn.py" 20000 "$WORK/sample.csv" 1
 [[ -f $WORK/big-$ROWS.csv ]] || python3 "$HERE/gen_churn.py" "$ROWS" "$WORK/big-$ROWS.csv" 2
+if [[ -z ${TRAIN_ID:-} ]]; then
 t0=$(date +%s.%N)
 sample=$(upload "$WORK/sample.csv" t)
 echo "sample dataset $sample uploaded and validated in $(echo "$(date +%s.%N) - $t0" | bc) s"
@@ -57,6 +58,7 @@ train=$(curl -sf "${auth[@]}" -H 'Content-Type: application/json' "$GATEWAY/api/
 while :; do
   item=$(curl -sf "${auth[@]}" "$GATEWAY/api/v1/train/list" | json "[i for i in d['data'] if i['id'] == $train][0]")
   status=$(python3 -c "import ast,sys; print(ast.literal_eval(sys.argv[1])['training_status'])" "$item")
+  status=${status,,}
   [[ $status == completed || $status == failed || $status == cancelled ]] && break
   sleep 1
 done
@@ -65,6 +67,7 @@ export TRAIN_ID=$train
 PREPROCESS_ID=$(python3 -c "import ast,sys; print(ast.literal_eval(sys.argv[1])['preprocess_id'])" "$item")
 export PREPROCESS_ID
 echo "trained model $TRAIN_ID (preprocess $PREPROCESS_ID)"
+fi
 
 if [[ -z ${SKIP_BATCH:-} ]]; then
   t0=$(date +%s.%N)
