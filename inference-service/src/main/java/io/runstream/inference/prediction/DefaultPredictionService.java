@@ -30,6 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -45,6 +46,8 @@ class DefaultPredictionService implements PredictionService {
     static final String BATCH_JOB = "inference/batch";
     static final String PREDICT = "can_predict";
     static final String READ = "models:read";
+    /** How long a listing waits for this replica's queued log entries before reading what is stored. */
+    static final Duration FLUSH_WAIT = Duration.ofSeconds(5);
 
     private final ModelCatalog catalog;
     private final PredictionRepository repository;
@@ -130,7 +133,7 @@ class DefaultPredictionService implements PredictionService {
             return Mono.error(field("limit", "must be at least 1"));
         }
         return requireAny(caller, PREDICT, READ)
-                .then(predictionLog.flushed())
+                .then(predictionLog.flushed().timeout(FLUSH_WAIT, Mono.empty()))
                 .thenMany(repository.list(caller.tenant(), trainId, type, workloadId, clientId, bounded))
                 .map(this::item)
                 .collectList()
