@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param batchWorkers          batch predictions that run at once; more wait as pending runs
  * @param batchChunkRows        rows predicted per XGBoost call in a batch
  * @param maxForecastSteps      the longest forecast a request may ask for
+ * @param predictionLog         the asynchronous prediction-log writer
  */
 @ConfigurationProperties("runstream.inference")
 public record InferenceProperties(
@@ -27,5 +28,21 @@ public record InferenceProperties(
         @DefaultValue("1000") int batchChunkRows,
         @DefaultValue("365") int maxForecastSteps,
         @DefaultValue("60") int leaseSeconds,
-        @DefaultValue("5s") Duration heartbeatInterval) {
+        @DefaultValue("5s") Duration heartbeatInterval,
+        @DefaultValue PredictionLog predictionLog) {
+
+    /**
+     * @param capacity        entries held in memory before new predictions wait for room (back-pressure)
+     * @param batchSize       most entries per insert statement
+     * @param maxDelay        longest an entry waits for its batch to start being written
+     * @param idBlock         prediction ids reserved from the database sequence at a time
+     * @param shutdownTimeout how long a graceful shutdown waits for the queue to be written
+     */
+    public record PredictionLog(
+            @DefaultValue("10000") int capacity,
+            @DefaultValue("500") int batchSize,
+            @DefaultValue("10ms") Duration maxDelay,
+            @DefaultValue("1000") int idBlock,
+            @DefaultValue("30s") Duration shutdownTimeout) {
+    }
 }

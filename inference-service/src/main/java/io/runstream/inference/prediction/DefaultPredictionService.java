@@ -1,6 +1,8 @@
 package io.runstream.inference.prediction;
 
 import io.runstream.inference.config.InferenceProperties;
+import io.runstream.inference.data.DatasetClient;
+import io.runstream.inference.data.DatasetException;
 import io.runstream.inference.model.FeatureEncoder;
 import io.runstream.model.ForecastConfig;
 import io.runstream.model.Forecaster;
@@ -15,6 +17,8 @@ import io.runstream.platform.run.RunIds;
 import io.runstream.platform.run.RunReporter;
 import io.runstream.platform.security.Caller;
 import io.runstream.platform.web.Problems;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -23,6 +27,10 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -38,18 +46,27 @@ class DefaultPredictionService implements PredictionService {
     static final String BATCH_JOB = "inference/batch";
     static final String PREDICT = "can_predict";
     static final String READ = "models:read";
+    /** How long a listing waits for this replica's queued log entries before reading what is stored. */
+    static final Duration FLUSH_WAIT = Duration.ofSeconds(5);
 
     private final ModelCatalog catalog;
     private final PredictionRepository repository;
+    private final PredictionIds ids;
+    private final PredictionLog predictionLog;
     private final TransactionalOperator tx;
     private final RunReporter reporter;
     private final EventCodec codec;
     private final InferenceProperties properties;
+    private final DatasetClient datasets;
 
-    DefaultPredictionService(ModelCatalog catalog, PredictionRepository repository, TransactionalOperator tx,
-                             RunReporter reporter, EventCodec codec, InferenceProperties properties) {
+    DefaultPredictionService(ModelCatalog catalog, PredictionRepository repository, PredictionIds ids,
+                             PredictionLog predictionLog, TransactionalOperator tx, RunReporter reporter, EventCodec codec,
+                             InferenceProperties properties, DatasetClient datasets) {
+        this.datasets = datasets;
         this.catalog = catalog;
         this.repository = repository;
+        this.ids = ids;
+        this.predictionLog = predictionLog;
         this.tx = tx;
         this.reporter = reporter;
         this.codec = codec;
@@ -73,6 +90,10 @@ class DefaultPredictionService implements PredictionService {
             if (!request.features().isObject()) {
                 return Mono.error(field("features", "must be an object of feature name to value"));
             }
+            String input = request.features().toString();
+            String workload = request.workloadId() != null ? request.workloadId() : workloadId;
+            String client = request.clientId() != null ? request.clientId() : clientId;
+            checkStorable(request.features(), input, workload, client);
             float[] row = FeatureEncoder.encode(model.preprocessing(), request.features());
             LoadedModel.Prediction prediction = model.predict(row, 1).get(0);
             double latencyMs = (System.nanoTime() - started) / 1e6;
@@ -81,14 +102,13 @@ class DefaultPredictionService implements PredictionService {
             if (prediction.probabilities() != null) {
                 output.set("probabilities", codec.mapper().valueToTree(prediction.probabilities()));
             }
-            String workload = request.workloadId() != null ? request.workloadId() : workloadId;
-            String client = request.clientId() != null ? request.clientId() : clientId;
-            return repository.insert(new PredictionRepository.NewPrediction(caller.tenant(), model.trainId(),
-                            model.version(), model.preprocessId(), model.predictorName(), model.problemType(), model.domain(),
-                            "realtime", "completed", request.features().toString(), output.toString(), latencyMs,
-                            workload, client, null, null, caller.username()))
-                    .map(id -> new PredictionApi.PredictResponse(id, model.trainId(), model.version(), model.preprocessId(),
-                            model.preprocessing().target(), prediction.value(), prediction.probabilities(), latencyMs));
+            PredictionRepository.NewPrediction logged = new PredictionRepository.NewPrediction(caller.tenant(),
+                    model.trainId(), model.version(), model.preprocessId(), model.predictorName(), model.problemType(),
+                    model.domain(), "realtime", "completed", input, output.toString(), latencyMs, workload, client, null,
+                    null, caller.username());
+            return log(logged).map(id -> new PredictionApi.PredictResponse(id, model.trainId(), model.version(),
+                    model.preprocessId(), model.preprocessing().target(), prediction.value(), prediction.probabilities(),
+                    latencyMs));
         });
     }
 
@@ -113,6 +133,7 @@ class DefaultPredictionService implements PredictionService {
             return Mono.error(field("limit", "must be at least 1"));
         }
         return requireAny(caller, PREDICT, READ)
+                .then(predictionLog.flushed().timeout(FLUSH_WAIT, Mono.empty()))
                 .thenMany(repository.list(caller.tenant(), trainId, type, workloadId, clientId, bounded))
                 .map(this::item)
                 .collectList()
@@ -196,18 +217,25 @@ class DefaultPredictionService implements PredictionService {
             if (request.steps() > properties.maxForecastSteps()) {
                 return Mono.error(field("steps", "must be at most " + properties.maxForecastSteps()));
             }
-            String series = config.seriesColumn() == null ? "" : request.uniqueId();
-            ForecastConfig.SeriesTail tail = config.history().get(series);
-            if (tail == null) {
-                return Mono.error(field("unique_id", "is not a series of this model"));
+            String workload = request.workloadId() != null ? request.workloadId() : workloadId;
+            String client = request.clientId() != null ? request.clientId() : clientId;
+            checkStorable(codec.mapper().nullNode(), "", workload, client);
+            Mono<ForecastConfig.SeriesTail> history;
+            if (request.datasetId() != null) {
+                history = datasetHistory(caller.tenant(), request.datasetId(), config, model.preprocessing().target(),
+                        request.uniqueId());
+            } else {
+                ForecastConfig.SeriesTail tail = config.history().get(config.seriesColumn() == null ? "" : request.uniqueId());
+                if (tail == null) {
+                    return Mono.error(field("unique_id", "is not a series of this model"));
+                }
+                history = Mono.just(tail);
             }
-            return Mono.fromCallable(() -> points(model, config, tail, request.steps()))
-                    .subscribeOn(Schedulers.parallel())
+            return history.publishOn(Schedulers.parallel())
+                    .map(tail -> points(model, config, tail, request.steps()))
                     .flatMap(points -> {
                         double latencyMs = (System.nanoTime() - started) / 1e6;
-                        String workload = request.workloadId() != null ? request.workloadId() : workloadId;
-                        String client = request.clientId() != null ? request.clientId() : clientId;
-                        return repository.insert(new PredictionRepository.NewPrediction(caller.tenant(), model.trainId(),
+                        return log(new PredictionRepository.NewPrediction(caller.tenant(), model.trainId(),
                                         model.version(), model.preprocessId(), model.predictorName(), model.problemType(),
                                         model.domain(), "forecast", "completed",
                                         codec.mapper().valueToTree(request).toString(),
@@ -219,10 +247,44 @@ class DefaultPredictionService implements PredictionService {
         });
     }
 
+    /**
+     * The series' latest points read from the dataset through dataset-service's internal content
+     * endpoint (as the caller's tenant: another tenant's dataset is not found), parsed off the event loop.
+     */
+    private Mono<ForecastConfig.SeriesTail> datasetHistory(String tenant, long datasetId, ForecastConfig config,
+                                                           String target, String uniqueId) {
+        return Mono.fromCallable(() -> {
+                    try (Reader csv = new InputStreamReader(DataBufferUtils.subscriberInputStream(
+                            datasets.content(tenant, datasetId), 16), StandardCharsets.UTF_8)) {
+                        return ForecastHistory.read(csv, config, target, uniqueId, datasetId);
+                    }
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(e -> datasetFailure(e) != null, e -> datasetFailure(e).notFound()
+                        ? Problems.with(Problems.notFound("dataset", String.valueOf(datasetId)),
+                        Map.of("errors", List.of(new Problems.FieldError("dataset_id", "does not exist"))))
+                        : Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "dataset-unavailable", "Service Unavailable",
+                        datasetFailure(e).getMessage()));
+    }
+
+    private static DatasetException datasetFailure(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof DatasetException dataset) {
+                return dataset;
+            }
+        }
+        return null;
+    }
+
     private static List<PredictionApi.ForecastPoint> points(LoadedModel model, ForecastConfig config,
-                                                            ForecastConfig.SeriesTail tail, int steps) throws Exception {
+                                                            ForecastConfig.SeriesTail tail, int steps) {
         LocalDateTime last = LocalDateTime.parse(tail.lastTime());
-        List<Double> values = Forecaster.forecast(model.booster(), config, tail.values(), last, steps);
+        List<Double> values;
+        try {
+            values = Forecaster.forecast(model.booster(), config, tail.values(), last, steps);
+        } catch (XGBoostError e) {
+            throw new IllegalStateException("XGBoost failed to forecast: " + e.getMessage(), e);
+        }
         List<Double> widths = config.intervalHalfWidths();
         List<PredictionApi.ForecastPoint> points = new ArrayList<>();
         LocalDateTime time = last;
@@ -270,6 +332,47 @@ class DefaultPredictionService implements PredictionService {
             throw Problems.invalidFields("The preprocess_id does not match the model", List.of(new Problems.FieldError(
                     "preprocess_id", "the model (version " + model.version() + ") uses preprocess " + model.preprocessId())));
         }
+    }
+
+    /** Reserves the prediction's id and queues its log entry (written asynchronously, see {@link PredictionLog}). */
+    private Mono<Long> log(PredictionRepository.NewPrediction prediction) {
+        Instant at = Instant.now();
+        return ids.next().flatMap(id -> predictionLog.append(new PredictionRepository.LogEntry(id, at, prediction))
+                .thenReturn(id));
+    }
+
+    /** PostgreSQL cannot store the NUL character in text or jsonb: refused up front rather than lost from the log. */
+    private static void checkStorable(JsonNode features, String text, String workloadId, String clientId) {
+        List<Problems.FieldError> errors = new ArrayList<>();
+        if (text.contains("\\u0000") && containsNul(features)) {
+            errors.add(new Problems.FieldError("features", "must not contain the NUL character (\\u0000)"));
+        }
+        if (workloadId != null && workloadId.indexOf('\0') >= 0) {
+            errors.add(new Problems.FieldError("workload_id", "must not contain the NUL character"));
+        }
+        if (clientId != null && clientId.indexOf('\0') >= 0) {
+            errors.add(new Problems.FieldError("client_id", "must not contain the NUL character"));
+        }
+        if (!errors.isEmpty()) {
+            throw Problems.invalidFields("The request is invalid", errors);
+        }
+    }
+
+    private static boolean containsNul(JsonNode node) {
+        if (node.isString()) {
+            return node.asString().indexOf('\0') >= 0;
+        }
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            if (entry.getKey().indexOf('\0') >= 0 || containsNul(entry.getValue())) {
+                return true;
+            }
+        }
+        for (JsonNode element : node.isArray() ? node.values() : List.<JsonNode>of()) {
+            if (containsNul(element)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Mono<String> newRunId() {

@@ -49,7 +49,7 @@ public final class PredictionApi {
 
     public record ForecastRequest(@NotNull @Positive Long trainId, @NotNull @Positive Long preprocessId,
                                   @NotNull @Positive @Max(100000) Integer steps, @NotBlank String frequency,
-                                  @NotBlank String uniqueId, Long datasetId, @Size(max = 200) String workloadId,
+                                  @NotBlank String uniqueId, @Positive Long datasetId, @Size(max = 200) String workloadId,
                                   @Size(max = 200) String clientId) {
     }
 

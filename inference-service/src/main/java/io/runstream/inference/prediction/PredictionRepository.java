@@ -9,6 +9,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Instant;
+import java.util.List;
 
 /** The prediction log; every query is tenant-scoped. */
 @Repository
@@ -62,6 +63,83 @@ class PredictionRepository {
                 .bind("run", Parameter.fromOrEmpty(p.runId(), String.class))
                 .bind("by", Parameter.fromOrEmpty(p.createdBy(), String.class))
                 .map(row -> row.get("id", Long.class)).one();
+    }
+
+    /** A prediction with its id reserved in advance and the time it was made, as the log writer stores it. */
+    record LogEntry(long id, Instant at, NewPrediction p) {
+    }
+
+    /** Reserves {@code n} ids of the prediction sequence (unique across replicas, not necessarily contiguous). */
+    Flux<Long> reserveIds(int n) {
+        return db.sql("select nextval('prediction_id_seq') as id from generate_series(1, :n)")
+                .bind("n", n).map(row -> row.get("id", Long.class)).all();
+    }
+
+    /**
+     * Inserts completed predictions in one statement (arrays unnested). Idempotent: an entry whose id
+     * is already stored is skipped, so a batch whose acknowledgement was lost can be written again.
+     */
+    Mono<Long> insertAll(List<LogEntry> entries) {
+        int n = entries.size();
+        Long[] ids = new Long[n];
+        String[] tenants = new String[n];
+        Long[] trains = new Long[n];
+        Integer[] versions = new Integer[n];
+        Long[] pres = new Long[n];
+        String[] names = new String[n];
+        String[] problems = new String[n];
+        String[] domains = new String[n];
+        String[] types = new String[n];
+        String[] inputs = new String[n];
+        String[] outputs = new String[n];
+        Double[] latencies = new Double[n];
+        String[] workloads = new String[n];
+        String[] clients = new String[n];
+        Long[] datasets = new Long[n];
+        String[] creators = new String[n];
+        String[] times = new String[n];
+        for (int i = 0; i < n; i++) {
+            LogEntry e = entries.get(i);
+            NewPrediction p = e.p();
+            ids[i] = e.id();
+            tenants[i] = p.tenant();
+            trains[i] = p.trainId();
+            versions[i] = p.modelVersion();
+            pres[i] = p.preprocessId();
+            names[i] = p.predictorName();
+            problems[i] = p.problemType();
+            domains[i] = p.domain();
+            types[i] = p.type();
+            inputs[i] = p.input();
+            outputs[i] = p.output();
+            latencies[i] = p.latencyMs();
+            workloads[i] = p.workloadId();
+            clients[i] = p.clientId();
+            datasets[i] = p.datasetId();
+            creators[i] = p.createdBy();
+            times[i] = e.at().toString();
+        }
+        return db.sql("""
+                        insert into prediction (id, tenant_id, train_id, model_version, preprocess_id, predictor_name,
+                            problem_type, domain, prediction_type, status, input, output, latency_ms, workload_id,
+                            client_id, dataset_id, created_by, created_at, finished_at)
+                        select id, tenant, train, version, pre, name, problem, domain, ptype, 'completed', input::jsonb,
+                            output::jsonb, latency, workload, client, dataset, creator, at::timestamptz, at::timestamptz
+                        from unnest(cast(:ids as bigint[]), cast(:tenants as text[]), cast(:trains as bigint[]),
+                            cast(:versions as int[]), cast(:pres as bigint[]), cast(:names as text[]),
+                            cast(:problems as text[]), cast(:domains as text[]), cast(:types as text[]),
+                            cast(:inputs as text[]), cast(:outputs as text[]), cast(:latencies as float8[]),
+                            cast(:workloads as text[]), cast(:clients as text[]), cast(:datasets as bigint[]),
+                            cast(:creators as text[]), cast(:times as text[]))
+                            as t(id, tenant, train, version, pre, name, problem, domain, ptype, input, output, latency,
+                                 workload, client, dataset, creator, at)
+                        on conflict (id) do nothing""")
+                .bind("ids", ids).bind("tenants", tenants).bind("trains", trains).bind("versions", versions)
+                .bind("pres", pres).bind("names", names).bind("problems", problems).bind("domains", domains)
+                .bind("types", types).bind("inputs", inputs).bind("outputs", outputs).bind("latencies", latencies)
+                .bind("workloads", workloads).bind("clients", clients).bind("datasets", datasets)
+                .bind("creators", creators).bind("times", times)
+                .fetch().rowsUpdated();
     }
 
     Mono<Row> find(String tenant, long id) {

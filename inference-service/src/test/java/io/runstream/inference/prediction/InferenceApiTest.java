@@ -13,17 +13,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +51,7 @@ class InferenceApiTest {
     static final String VIEWER = TestTokens.bearer(TestTokens.user("vic").tenant(TENANT).roles("viewer")
             .permissions("models:read").sign());
     static final double[] SALES = TestModels.seasonalSeries(300, 5);
+    static final double[] LONGER_SALES = TestModels.seasonalSeries(314, 5);
 
     static {
         try {
@@ -57,6 +62,20 @@ class InferenceApiTest {
             throw new IllegalStateException(e);
         }
         UPSTREAMS.notTrained.put(TENANT + "/21", "running");
+        try {
+            UPSTREAMS.bundles.put("globex/30", TestModels.forecastBundle(30, SALES, 286));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        // the series continued for 300 days, newest rows first, one without a value
+        StringBuilder sales = new StringBuilder("Store,Date,Sales\n");
+        for (int d = 299; d >= 0; d--) {
+            sales.append("S1,").append(LocalDate.of(2024, 1, 1).plusDays(d)).append(',')
+                    .append(d == 150 ? "" : String.valueOf(LONGER_SALES[d])).append('\n');
+        }
+        UPSTREAMS.datasets.put(TENANT + "/46", sales.toString());
+        UPSTREAMS.datasets.put(TENANT + "/47", "Day,Sales\n2024-01-01,3\n");
+        UPSTREAMS.datasets.put(TENANT + "/48", "Date,Sales\n2024-01-01,\n2024-01-02,\n");
         UPSTREAMS.datasets.put(TENANT + "/44", TestModels.churnCsv(300, 99, true));
         UPSTREAMS.datasets.put(TENANT + "/45", "CustomerID,Tenure\nC1,3\n");
     }
@@ -74,6 +93,9 @@ class InferenceApiTest {
 
     @Autowired
     WebTestClient web;
+
+    @LocalServerPort
+    int port;
 
     @Autowired
     KafkaTemplate<Object, Object> kafka;
@@ -126,6 +148,58 @@ class InferenceApiTest {
         assertThat(item.get("status").asString()).isEqualTo("completed");
         assertThat(get(ALICE, "/api/v1/inference/predictions?train_id=19", 200).get("total").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(get(EVE, "/api/v1/inference/predictions?train_id=19", 200).get("total").asInt()).isZero();
+    }
+
+    @Test
+    void concurrentPredictions_areAllLogged_withInputOutputLatencyAndIds() {
+        int n = 120;
+        WebClient client = WebClient.create("http://localhost:" + port);
+        List<JsonNode> answers = Flux.range(0, n)
+                .flatMap(i -> {
+                    Map<String, Object> body = predict(19, features(i % 72, 20.0 + i, i % 2 == 0 ? "basic" : "plus"));
+                    body.put("client_id", "client-" + i);
+                    return client.post().uri("/api/v1/inference/").header("Authorization", ALICE)
+                            .header("X-Workload-Id", "flywheel-concurrency").contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(body).retrieve().bodyToMono(JsonNode.class);
+                }, 32)
+                .collectList().block(Duration.ofSeconds(60));
+        assertThat(answers).hasSize(n);
+        Map<Long, JsonNode> answered = new HashMap<>();
+        answers.forEach(a -> answered.put(a.get("prediction_id").asLong(), a));
+        assertThat(answered).hasSize(n);
+
+        JsonNode log = get(ALICE, "/api/v1/inference/predictions?train_id=19&workload_id=flywheel-concurrency", 200);
+        assertThat(log.get("total").asInt()).isEqualTo(n);
+        for (JsonNode item : log.get("data")) {
+            JsonNode answer = answered.get(item.get("prediction_id").asLong());
+            assertThat(answer).as("logged prediction %s was answered", item.get("prediction_id")).isNotNull();
+            int i = Integer.parseInt(item.get("client_id").asString().substring("client-".length()));
+            assertThat(item.get("input").get("Tenure").asInt()).isEqualTo(i % 72);
+            assertThat(item.get("input").get("MonthlyCharges").asDouble()).isEqualTo(20.0 + i);
+            assertThat(item.get("output").get("prediction").asString()).isEqualTo(answer.get("prediction").asString());
+            assertThat(item.get("output").get("probabilities").get("true").asDouble())
+                    .isEqualTo(answer.get("probabilities").get("true").asDouble());
+            assertThat(item.get("latency_ms").asDouble()).isEqualTo(answer.get("latency_ms").asDouble());
+            assertThat(item.get("workload_id").asString()).isEqualTo("flywheel-concurrency");
+            assertThat(item.get("prediction_type").asString()).isEqualTo("realtime");
+            assertThat(item.get("model_version").asInt()).isEqualTo(answer.get("model_version").asInt());
+            assertThat(item.get("date").isNull()).isFalse();
+        }
+    }
+
+    @Test
+    void aNulCharacter_isRefusedUpFront_becauseTheLogCouldNotStoreIt() {
+        assertThat(errors(post(ALICE, "/api/v1/inference/", predict(19, features(3, 50, "ba\u0000sic")), 400)))
+                .contains("\"features\"", "NUL");
+        Map<String, Object> body = predict(19, features(3, 50, "basic"));
+        body.put("workload_id", "nul-\u0000");
+        assertThat(errors(post(ALICE, "/api/v1/inference/", body, 400))).contains("workload_id");
+        Map<String, Object> escaped = predict(19, features(3, 50, "a\\u0000 is fine"));
+        escaped.put("workload_id", "nul-check");
+        post(ALICE, "/api/v1/inference/", escaped, 200);
+        JsonNode log = get(ALICE, "/api/v1/inference/predictions?train_id=19&workload_id=nul-check", 200);
+        assertThat(log.get("total").asInt()).isEqualTo(1);
+        assertThat(log.get("data").get(0).get("input").get("Plan").asString()).isEqualTo("a\\u0000 is fine");
     }
 
     @Test
@@ -282,6 +356,39 @@ class InferenceApiTest {
         assertThat(Math.sqrt(modelError / 14)).isLessThan(Math.sqrt(naiveError / 14) * 0.6);
         assertThat(get(ALICE, "/api/v1/inference/predictions?train_id=30", 200).get("data").get(0)
                 .get("prediction_type").asString()).isEqualTo("forecast");
+    }
+
+    @Test
+    void forecast_withADataset_continuesThatDatasetsHistory() {
+        assertThat(LONGER_SALES[299]).isEqualTo(SALES[299]);
+        Map<String, Object> body = new HashMap<>(forecast(30, 530, 14, "Day"));
+        body.put("dataset_id", 46);
+        JsonNode points = post(ALICE, "/api/v1/inference/forecast", body, 200).get("forecast");
+        assertThat(points.size()).isEqualTo(14);
+        // the training data ended on day 286 (2024-10-13); the dataset on day 300
+        assertThat(points.get(0).get("date").asString()).isEqualTo("2024-10-27");
+        double modelError = 0;
+        double naiveError = 0;
+        for (int h = 0; h < 14; h++) {
+            double actual = LONGER_SALES[300 + h];
+            modelError += Math.pow(points.get(h).get("value").asDouble() - actual, 2);
+            naiveError += Math.pow(LONGER_SALES[299] - actual, 2);
+        }
+        assertThat(Math.sqrt(modelError / 14)).isLessThan(Math.sqrt(naiveError / 14) * 0.6);
+        JsonNode logged = get(ALICE, "/api/v1/inference/predictions?train_id=30&prediction_type=forecast", 200)
+                .get("data").get(0);
+        assertThat(logged.get("dataset_id").asLong()).isEqualTo(46);
+
+        body.put("dataset_id", 999);
+        assertThat(post(ALICE, "/api/v1/inference/forecast", body, 404).toString()).contains("dataset_id");
+        body.put("dataset_id", 46);
+        assertThat(post(EVE, "/api/v1/inference/forecast", body, 404).toString()).contains("dataset_id");
+        body.put("dataset_id", 47);
+        assertThat(errors(post(ALICE, "/api/v1/inference/forecast", body, 400))).contains("dataset_id", "Date");
+        body.put("dataset_id", 48);
+        assertThat(errors(post(ALICE, "/api/v1/inference/forecast", body, 400))).contains("dataset_id", "no row");
+        body.put("dataset_id", 0);
+        assertThat(errors(post(ALICE, "/api/v1/inference/forecast", body, 400))).contains("dataset_id");
     }
 
     static Map<String, Object> forecast(long trainId, long preprocessId, int steps, String frequency) {

@@ -63,7 +63,13 @@ class PredictionBenchmark {
         int warmup = 300;
         int measured = Integer.getInteger("bench.requests", 2000);
         double[] latencies = new double[measured];
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = 0;
         for (int i = 0; i < warmup + measured; i++) {
+            if (i == warmup) {
+                cpuStart = os.getProcessCpuTime();
+            }
             long start = System.nanoTime();
             web.post().uri("/api/v1/inference/").header("Authorization", TOKEN).contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(body).exchange().expectStatus().isOk().expectBody(byte[].class).returnResult();
@@ -71,9 +77,21 @@ class PredictionBenchmark {
                 latencies[i - warmup] = (System.nanoTime() - start) / 1e6;
             }
         }
+        double cpuMs = (os.getProcessCpuTime() - cpuStart) / 1e6 / measured;
         Arrays.sort(latencies);
         System.out.printf("inference-realtime: %d requests, p50 %.2f ms, p99 %.2f ms (client side, in-process, "
                 + "prediction logged)%n", measured, latencies[measured / 2], latencies[(int) (measured * 0.99)]);
+        System.out.printf("inference-realtime-cpu: %.3f ms of CPU per request (client, server and log writer together)%n",
+                cpuMs);
+        JsonNode log = web.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(256 * 1024 * 1024)).build().get().uri("/api/v1/inference/predictions?train_id=19&limit=" + measured)
+                .header("Authorization", TOKEN).exchange().expectBody(JsonNode.class).returnResult().getResponseBody();
+        double[] inService = new double[log.get("data").size()];
+        for (int i = 0; i < inService.length; i++) {
+            inService[i] = log.get("data").get(i).get("latency_ms").asDouble();
+        }
+        Arrays.sort(inService);
+        System.out.printf("inference-realtime-in-service: p50 %.3f ms, p99 %.3f ms (model lookup, checks, encode, "
+                + "XGBoost; as logged)%n", inService[inService.length / 2], inService[(int) (inService.length * 0.99)]);
 
         long start = System.nanoTime();
         JsonNode submitted = web.post().uri("/api/v1/inference/batchPrediction").header("Authorization", TOKEN)
