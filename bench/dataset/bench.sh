@@ -21,7 +21,7 @@ heap_log="$WORK/heap.log"; : > "$heap_log"
 (jstat -gc "$PID" 100 | awk 'NR > 1 { print $3 + $4 + $6 + $8; fflush() }' > "$heap_log") &
 sampler=$!
 trap 'kill $sampler 2>/dev/null || true' EXIT
-max_heap=$(jcmd "$PID" VM.flags 2>/dev/null | grep -o 'MaxHeapSize=[0-9]*' | cut -d= -f2)
+max_heap=$(jcmd "$PID" VM.flags 2>/dev/null | grep -o 'MaxHeapSize=[0-9]*' | head -1 | cut -d= -f2)
 
 template=$(create_template)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
