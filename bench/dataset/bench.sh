@@ -6,7 +6,7 @@
 #   TOKEN=... bench/dataset/bench.sh 100      # 100 MB
 #   TOKEN=... bench/dataset/bench.sh 1024     # 1 GB
 # Env: BASE (default http://localhost:8083), PID (service pid; default: the process listening on BASE's port),
-#      WORK (default /tmp/runstream-bench), PANDAS=0 to skip pandas.
+#      WORK (default /tmp/runstream-bench), PANDAS=0 to skip pandas, JFR=FILE to record the service with JFR meanwhile.
 set -euo pipefail
 size_mb=${1:-100}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,11 +24,13 @@ trap 'kill $sampler 2>/dev/null || true' EXIT
 max_heap=$(jcmd "$PID" VM.flags 2>/dev/null | grep -o 'MaxHeapSize=[0-9]*' | head -1 | cut -d= -f2)
 
 template=$(create_template)
+[ -z "${JFR:-}" ] || jcmd "$PID" JFR.start name=bench settings=profile > /dev/null
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu_before=$(cpu_seconds "$PID")
 upload_and_wait "$csv" "$template"
 cpu_after=$(cpu_seconds "$PID")
 sleep 0.3; kill $sampler 2>/dev/null || true
+[ -z "${JFR:-}" ] || jcmd "$PID" JFR.stop name=bench filename="$JFR" > /dev/null
 
 mb=$(echo "$bytes / 1048576" | bc -l)
 report=$(curl -sf "${auth[@]}" "$BASE/api/v1/files/get_file_by_id/?file_id=$file_id")

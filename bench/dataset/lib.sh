@@ -4,7 +4,7 @@ BASE=${BASE:-http://localhost:8083}
 WORK=${WORK:-/tmp/runstream-bench}
 : "${TOKEN:?set TOKEN to a bearer token with datasets:write and templates:write}"
 mkdir -p "$WORK"
-auth=(-H "Authorization: Bearer $TOKEN")
+auth=(-H "Authorization: Bearer $TOKEN" --max-time 900)
 
 json() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {"d": d}))' "$1"; }
 
