@@ -552,38 +552,174 @@ class DatasetServiceIntegrationTest {
     }
 
     @Test
-    void aRunCreatedElsewhere_executes_andARetryRequestRunsItsNextAttempt() {
+    void aRunCreatedElsewhere_executes_aRetryIsItsNextRunCreated_andOlderAttemptsAreRefused() {
         long datasetId = upload(alice, "retried-" + UUID.randomUUID(), null, "r.csv", "a,b\n1,2\n3,4\n").get("dataset_id").asLong();
-        String runId = "run_" + UUID.randomUUID().toString().replace("-", "");
+        String runId = newRunId();
         var args = codec.mapper().createObjectNode().put("dataset_id", datasetId);
         List<EventEnvelope> events = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = consumer()) {
             consumer.subscribe(List.of(topics.runEvents()));
             // as job-service would announce a run of dataset/statistics created with POST /api/v1/runs
-            publish(runId, "run.created", new RunEvents.RunCreated(runId, "dataset/statistics", "dataset-service", "alice",
-                    null, args, 5, List.of(), null, 1, Instant.now()));
+            publish(runId, "run.created", statisticsRun(runId, args, 1));
             awaitRunEvents(consumer, runId, events, 1);
-            kafka.send(topics.runControl(), runId, codec.write(codec.event("/runstream/job-service", "run.retry-requested", runId,
-                    "acme", new RunEvents.ControlRequested(runId, "dataset/statistics", "dataset-service", 2, "alice", null)))).join();
+            // as job-service retries: the informational request (with the attempt being retried), then run.created
+            control(runId, "run.retry-requested", "dataset/statistics", 1);
+            publish(runId, "run.created", statisticsRun(runId, args, 2));
             awaitRunEvents(consumer, runId, events, 2);
+            // a late copy of attempt 1 (another event id) is refused; attempt 3 behind it on the same partition runs
+            publish(runId, "run.created", statisticsRun(runId, args, 1));
+            publish(runId, "run.created", statisticsRun(runId, args, 3));
+            awaitRunEvents(consumer, runId, events, 3);
         }
         List<EventEnvelope> started = events.stream().filter(e -> e.type().equals("run.started")).toList();
-        assertThat(started).extracting(e -> e.data().get("attempt").asInt()).containsExactly(1, 2);
+        assertThat(started).extracting(e -> e.data().get("attempt").asInt()).containsExactly(1, 2, 3);
         assertThat(events.stream().filter(e -> e.type().equals("run.finished")))
                 .allSatisfy(e -> assertThat(e.data().get("status").asString()).isEqualTo("completed"));
         assertThat(getJson(alice, "/api/v1/dataset/statistics?dataset_id=" + datasetId).get("total_rows").asLong()).isEqualTo(2);
     }
 
+    @Test
+    void aPausedStatisticsRun_waitsAtItsNextChunk_untilResumed_thenCompletes() {
+        long datasetId = upload(alice, "paused-" + UUID.randomUUID(), null, "p.csv", "a,b\n1,2\n3,4\n5,6\n")
+                .get("dataset_id").asLong();
+        String runId = newRunId();
+        var args = codec.mapper().createObjectNode().put("dataset_id", datasetId);
+        List<EventEnvelope> events = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.subscribe(List.of(topics.runEvents()));
+            // the request reaches the executor before the run does: it is kept and applies at the first checkpoint
+            control(runId, "run.pause-requested", "dataset/statistics", 1);
+            publish(runId, "run.created", statisticsRun(runId, args, 1));
+            awaitRunEvent(consumer, runId, events, "run.paused");
+            // paused: nothing computed, nothing finished (the whole pass takes milliseconds when not paused)
+            pollRunEvents(consumer, runId, events, Duration.ofMillis(1500), found -> false);
+            assertThat(types(events)).doesNotContain("run.resumed", "run.finished");
+            web.get().uri("/api/v1/dataset/statistics?dataset_id=" + datasetId).header(HttpHeaders.AUTHORIZATION, alice)
+                    .exchange().expectStatus().isNotFound();
+
+            control(runId, "run.resume-requested", "dataset/statistics", 1);
+            awaitRunEvents(consumer, runId, events, 1);
+        }
+        assertThat(types(events)).containsSubsequence("run.started", "run.paused", "run.resumed", "run.finished");
+        assertThat(finished(events).data().get("status").asString()).isEqualTo("completed");
+        assertThat(getJson(alice, "/api/v1/dataset/statistics?dataset_id=" + datasetId).get("total_rows").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void aPausedValidationRun_cancelled_endsCancelled_andLeavesItsFileAsItWas() {
+        JsonNode uploaded = upload(alice, "cancelled-" + UUID.randomUUID(), null, "c.csv", "a,b\n1,2\n3,4\n");
+        long datasetId = uploaded.get("dataset_id").asLong();
+        long fileId = uploaded.get("files").get(0).get("id").asLong();
+        String runId = newRunId();
+        var args = codec.mapper().createObjectNode().put("dataset_id", datasetId);
+        args.putArray("file_ids").add(fileId);
+        List<EventEnvelope> events = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.subscribe(List.of(topics.runEvents()));
+            control(runId, "run.pause-requested", "dataset/validate", 1);
+            publish(runId, "run.created", new RunEvents.RunCreated(runId, "dataset/validate", "dataset-service", "alice",
+                    null, args, 5, List.of(), null, 1, Instant.now()));
+            awaitRunEvent(consumer, runId, events, "run.paused");
+            control(runId, "run.cancel-requested", "dataset/validate", 1);
+            awaitRunEvents(consumer, runId, events, 1);
+        }
+        assertThat(types(events)).containsSubsequence("run.started", "run.paused", "run.finished").doesNotContain("run.resumed");
+        JsonNode finished = finished(events).data();
+        assertThat(finished.get("status").asString()).isEqualTo("cancelled");
+        assertThat(finished.get("error").get("code").asString()).isEqualTo("cancelled");
+        JsonNode file = getJson(alice, "/api/v1/files/get_file_by_id/?file_id=" + fileId);
+        assertThat(file.get("validation_status").asString()).isEqualTo("validated");
+        assertThat(file.get("total_records").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void aCancelThatArrivesBeforeTheRun_endsItCancelled_withoutStartingIt() {
+        long datasetId = upload(alice, "never-" + UUID.randomUUID(), null, "n.csv", "a\n1\n").get("dataset_id").asLong();
+        String runId = newRunId();
+        List<EventEnvelope> events = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.subscribe(List.of(topics.runEvents()));
+            control(runId, "run.cancel-requested", "dataset/statistics", 1);
+            publish(runId, "run.created", statisticsRun(runId, codec.mapper().createObjectNode().put("dataset_id", datasetId), 1));
+            awaitRunEvents(consumer, runId, events, 1);
+        }
+        assertThat(types(events)).doesNotContain("run.started");
+        assertThat(finished(events).data().get("status").asString()).isEqualTo("cancelled");
+        web.get().uri("/api/v1/dataset/statistics?dataset_id=" + datasetId).header(HttpHeaders.AUTHORIZATION, alice)
+                .exchange().expectStatus().isNotFound();
+    }
+
+    private static String newRunId() {
+        return "run_" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static RunEvents.RunCreated statisticsRun(String runId, JsonNode args, int attempt) {
+        return new RunEvents.RunCreated(runId, "dataset/statistics", "dataset-service", "alice", null, args, 5, List.of(), null,
+                attempt, Instant.now());
+    }
+
+    private static List<String> types(List<EventEnvelope> events) {
+        return events.stream().map(EventEnvelope::type).toList();
+    }
+
+    private static EventEnvelope finished(List<EventEnvelope> events) {
+        return events.stream().filter(e -> e.type().equals("run.finished")).findFirst().orElseThrow();
+    }
+
     private void awaitRunEvents(KafkaConsumer<String, String> consumer, String runId, List<EventEnvelope> events, int finished) {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        assertThat(pollRunEvents(consumer, runId, events, Duration.ofSeconds(60),
+                found -> found.stream().filter(e -> e.type().equals("run.finished")).count() == finished))
+                .as("%d run.finished of %s in %s", finished, runId, events).isTrue();
+    }
+
+    private void awaitRunEvent(KafkaConsumer<String, String> consumer, String runId, List<EventEnvelope> events, String type) {
+        assertThat(pollRunEvents(consumer, runId, events, Duration.ofSeconds(60), found -> types(found).contains(type)))
+                .as("%s of %s in %s", type, runId, types(events)).isTrue();
+    }
+
+    /** Collects the run's events (not the test's own) until {@code done} holds (true) or {@code time} passed (false). */
+    private boolean pollRunEvents(KafkaConsumer<String, String> consumer, String runId, List<EventEnvelope> events, Duration time,
+                                  java.util.function.Predicate<List<EventEnvelope>> done) {
+        long end = System.nanoTime() + time.toNanos();
+        while (!done.test(events)) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
             consumer.poll(Duration.ofMillis(200)).forEach(record -> {
                 EventEnvelope event = codec.read(record.value());
                 if (runId.equals(event.subject()) && !event.source().endsWith("training-service")) {
                     events.add(event);
                 }
             });
-            assertThat(events.stream().filter(e -> e.type().equals("run.finished")).count()).isEqualTo(finished);
-        });
+        }
+        return true;
+    }
+
+    /**
+     * Sends a control request as job-service does and waits until the service's control listener has
+     * handled it (its consumer group committed past it), so that what follows cannot overtake it.
+     */
+    private void control(String runId, String type, String jobId, int attempt) {
+        var sent = kafka.send(topics.runControl(), runId, codec.write(codec.event("/runstream/job-service", type, runId, "acme",
+                new RunEvents.ControlRequested(runId, jobId, "dataset-service", attempt, "alice", null)))).join();
+        var metadata = sent.getRecordMetadata();
+        var partition = new org.apache.kafka.common.TopicPartition(metadata.topic(), metadata.partition());
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                environment.getProperty("spring.kafka.bootstrap-servers")))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (var group : admin.listConsumerGroups().all().get()) {
+                    if (group.groupId().contains("dataset-run-control-")) {
+                        var offset = admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata().get()
+                                .get(partition);
+                        if (offset != null && offset.offset() > metadata.offset()) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            });
+        }
     }
 
     private void publish(String runId, String type, Object payload) {

@@ -2,13 +2,10 @@ package io.runstream.dataset.csv;
 
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
-import de.siegmar.fastcsv.writer.CsvWriter;
-import de.siegmar.fastcsv.writer.LineDelimiter;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -18,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Real CSV (RFC 4180: quoted fields, embedded separators and newlines, CRLF or LF, UTF-8 with or
- * without BOM) through FastCSV, streaming from and to byte streams. Blocking: call on
+ * without BOM) read through FastCSV, streaming from byte streams ({@link CsvLineWriter} writes). Blocking: call on
  * boundedElastic.
  */
 public final class CsvFiles {
@@ -37,10 +34,6 @@ public final class CsvFiles {
                 .allowMissingFields(true)
                 .maxBufferSize(maxFieldChars)
                 .ofCsvRecord(new BufferedInputStream(in, 1 << 16), StandardCharsets.UTF_8);
-    }
-
-    public static CsvWriter writer(OutputStream out) {
-        return CsvWriter.builder().lineDelimiter(LineDelimiter.LF).bufferSize(1 << 16).build(out, StandardCharsets.UTF_8);
     }
 
     /**

@@ -2,9 +2,9 @@ package io.runstream.dataset.dataset;
 
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
-import de.siegmar.fastcsv.writer.CsvWriter;
 import io.runstream.dataset.DatasetProperties;
 import io.runstream.dataset.csv.CsvFiles;
+import io.runstream.dataset.csv.CsvLineWriter;
 import io.runstream.dataset.storage.ObjectStore;
 import io.runstream.dataset.validation.ColumnSpec;
 import io.runstream.platform.web.Problems;
@@ -109,10 +109,10 @@ public class DatasetContent {
         return columns.stream().map(ColumnSpec::columnName).toList();
     }
 
-    /** The header exactly as the validator's CSV writer wrote it. */
+    /** The header exactly as the validator's CsvLineWriter wrote it. */
     static byte[] headerBytes(List<String> names) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (CsvWriter writer = CsvFiles.writer(out)) {
+        try (CsvLineWriter writer = new CsvLineWriter(out)) {
             writer.writeRecord(names);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
@@ -36,11 +37,24 @@ public class DatasetStore {
     private final DatabaseClient db;
     private final JsonMapper json;
     private final DatasetProperties properties;
+    /**
+     * Readers built at start-up: they resolve their deserializers now, not on the first row an event
+     * loop maps (Jackson's deserializer cache takes a lock while it builds one).
+     */
+    private final ObjectReader columnsReader;
+    private final ObjectReader reportReader;
 
     DatasetStore(DatabaseClient db, JsonMapper json, DatasetProperties properties) {
         this.db = db;
         this.json = json;
         this.properties = properties;
+        this.columnsReader = json.readerFor(COLUMNS);
+        this.reportReader = json.readerFor(ErrorReport.class);
+    }
+
+    /** Reads a column list stored as JSON (a template's schema, a dataset's or file's columns). */
+    public List<ColumnSpec> readColumns(String text) {
+        return columnsReader.readValue(text);
     }
 
     public Mono<DatasetRow> find(String tenant, long id) {
@@ -198,7 +212,7 @@ public class DatasetStore {
         return new DatasetRow(row.get("id", Long.class), row.get("tenant_id", String.class),
                 row.get("dataset_name", String.class), row.get("usage", String.class), row.get("template_id", Long.class),
                 row.get("template_name", String.class), row.get("iceberg_table_name", String.class),
-                row.get("data_source", String.class), columns == null ? null : json.readValue(columns.asString(), COLUMNS),
+                row.get("data_source", String.class), columns == null ? null : readColumns(columns.asString()),
                 Boolean.TRUE.equals(row.get("is_valid", Boolean.class)), row.get("dataset_usability", Double.class),
                 row.get("file_count", Long.class), row.get("created_by", String.class), instant(row, "created_at"),
                 row.get("modified_by", String.class), instant(row, "modified_at"));
@@ -213,7 +227,7 @@ public class DatasetStore {
                 row.get("total_fields", Integer.class), row.get("total_records", Long.class),
                 row.get("valid_records", Long.class), row.get("is_valid", Boolean.class),
                 report == null ? null : readReport(report.asString()),
-                columns == null ? null : json.readValue(columns.asString(), COLUMNS),
+                columns == null ? null : readColumns(columns.asString()),
                 instant(row, "created_at"), instant(row, "modified_at"));
     }
 
@@ -225,7 +239,7 @@ public class DatasetStore {
                     new ErrorReport.HeaderReport(List.of(), List.of(), List.of(), List.of(), false, false),
                     java.util.Map.of(), List.of(), false, node.path("parse_error").asString(""));
         }
-        return json.treeToValue(node, ErrorReport.class);
+        return reportReader.readValue(node);
     }
 
     static Instant instant(Readable row, String column) {

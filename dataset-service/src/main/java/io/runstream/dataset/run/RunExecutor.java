@@ -29,15 +29,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Executes the runs of this service's jobs: consumes {@code run.created} where the executor is this
- * service (deduplicated by event id), runs the job's handler on a bounded number of workers, and
- * reports run.started, throttled run.progress, heartbeats and run.finished. The job definitions
+ * service (deduplicated by event id, older attempts refused), runs the job's handler on a bounded
+ * number of workers, and reports run.started, throttled run.progress, run.paused / run.resumed,
+ * heartbeats and run.finished. The job definitions
  * are {@code BuiltInJob} beans, announced by platform.
  */
 @Component
@@ -54,8 +54,10 @@ class RunExecutor {
     private final DatasetProperties.Runs config;
     private final String service;
     private final Sinks.Many<Accepted> queue = Sinks.many().unicast().onBackpressureBuffer();
-    /** Runs accepted and not finished on this instance, with their cancel flag. */
-    private final Map<String, AtomicBoolean> cancelled = new ConcurrentHashMap<>();
+    /** How long a control request for a run this instance never saw is kept. */
+    private static final long UNCLAIMED_CONTROL_NANOS = Duration.ofMinutes(10).toNanos();
+    /** Control state per run attempt ({@link #key}): runs accepted and not finished, and requests that came first. */
+    private final Map<String, RunControl> controls = new ConcurrentHashMap<>();
     private Disposable workers;
 
     private final DatabaseClient db;
@@ -83,6 +85,10 @@ class RunExecutor {
                 .subscribe();
     }
 
+    /**
+     * Starts work on {@code run.created} only (a retry is a new {@code run.created} with the next attempt),
+     * once per event and only for an attempt newer than any this service already accepted for the run.
+     */
     @KafkaListener(id = "dataset-run-executor", topics = "#{@topics.runEvents()}")
     void on(EventEnvelope event) {
         if (!EventTypes.RUN_CREATED.equals(event.type())) {
@@ -94,102 +100,104 @@ class RunExecutor {
             return;
         }
         RunRef ref = new RunRef(created.runId(), created.jobId(), event.tenant(), Math.max(1, created.attempt()));
-        cancelled.putIfAbsent(ref.runId(), new AtomicBoolean());
         JsonNode args = created.args() == null ? codec.mapper().createObjectNode() : created.args();
         processed.firstTime(CONSUMER, event.id())
-                .flatMap(first -> first ? remember(ref, args).thenReturn(true) : Mono.just(false))
+                .flatMap(first -> first ? newerAttempt(ref, args) : Mono.just(false))
                 .as(tx::transactional)
                 .filter(Boolean::booleanValue)
-                .subscribe(first -> queue.emitNext(new Accepted(ref, args, handler),
+                .subscribe(accepted -> queue.emitNext(new Accepted(ref, args, handler),
                                 Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1))),
                         error -> log.error("could not accept run {}", ref.runId(), error));
     }
 
     /**
-     * Cancel requests reach every instance (a group of its own per instance); the one running the
-     * run stops it at its next progress report, a queued run never starts.
+     * Cancel, pause and resume requests reach every instance (a group of its own per instance); the
+     * one running the attempt acts on it at the run's next checkpoint. A request for an attempt not
+     * seen yet is kept for when it arrives. Retry requests are informational (see {@link #on}).
      */
     @KafkaListener(id = "dataset-run-control", topics = "#{@topics.runControl()}",
             groupId = "dataset-run-control-#{T(java.util.UUID).randomUUID()}")
     void onControl(EventEnvelope event) {
-        if (EventTypes.RUN_RETRY_REQUESTED.equals(event.type())) {
-            retry(event);
+        if (!EventTypes.CONTROL_EVENTS.contains(event.type()) || EventTypes.RUN_RETRY_REQUESTED.equals(event.type())) {
             return;
         }
-        if (!EventTypes.RUN_CANCEL_REQUESTED.equals(event.type())) {
-            return;
-        }
-        RunEvents.ControlRequested request = codec.data(event, RunEvents.ControlRequested.class);
-        AtomicBoolean flag = cancelled.get(request.runId());
-        if (flag != null && service.equals(request.executor())) {
-            flag.set(true);
-        }
-    }
-
-    /** Every instance hears the request; the processed_event row lets exactly one of them run the new attempt. */
-    private void retry(EventEnvelope event) {
         RunEvents.ControlRequested request = codec.data(event, RunEvents.ControlRequested.class);
         if (!service.equals(request.executor())) {
             return;
         }
-        processed.firstTime(CONSUMER + "-retry", event.id())
-                .filter(Boolean::booleanValue)
-                .flatMap(first -> db.sql("select tenant_id, job_id, args::text as args from dataset_run where run_id = :run")
-                        .bind("run", request.runId())
-                        .map(row -> new Accepted(
-                                new RunRef(request.runId(), row.get("job_id", String.class), row.get("tenant_id", String.class),
-                                        Math.max(1, request.attempt())),
-                                codec.mapper().readTree(row.get("args", String.class)),
-                                handlers.get(row.get("job_id", String.class))))
-                        .one())
-                .as(tx::transactional)
-                .filter(accepted -> accepted.handler() != null)
-                .subscribe(accepted -> {
-                            cancelled.put(accepted.ref().runId(), new AtomicBoolean());
-                            queue.emitNext(accepted, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
-                        },
-                        error -> log.error("could not retry run {}", request.runId(), error));
+        controls.values().removeIf(control -> control.unclaimedFor(UNCLAIMED_CONTROL_NANOS));
+        RunControl control = controls.computeIfAbsent(key(request.runId(), Math.max(1, request.attempt())),
+                k -> new RunControl());
+        switch (event.type()) {
+            case EventTypes.RUN_CANCEL_REQUESTED -> control.cancel();
+            case EventTypes.RUN_PAUSE_REQUESTED -> control.pause();
+            default -> control.resume();
+        }
     }
 
-    private Mono<Void> remember(RunRef ref, JsonNode args) {
+    private static String key(String runId, int attempt) {
+        return runId + "#" + attempt;
+    }
+
+    /** Records the attempt in {@code dataset_run}; true when it is newer than the one recorded (or the first). */
+    private Mono<Boolean> newerAttempt(RunRef ref, JsonNode args) {
         return db.sql("""
                         insert into dataset_run (run_id, tenant_id, job_id, args, attempt)
-                        values (:run, :tenant, :job, :args, :attempt) on conflict (run_id) do nothing""")
+                        values (:run, :tenant, :job, :args, :attempt)
+                        on conflict (run_id) do update set attempt = excluded.attempt, args = excluded.args
+                        where dataset_run.attempt < excluded.attempt""")
                 .bind("run", ref.runId()).bind("tenant", ref.tenant()).bind("job", ref.jobId())
                 .bind("args", io.r2dbc.postgresql.codec.Json.of(codec.mapper().writeValueAsString(args)))
                 .bind("attempt", ref.attempt())
-                .then();
+                .fetch().rowsUpdated()
+                .map(rows -> rows > 0);
     }
 
     private Mono<Void> execute(Accepted accepted) {
         RunRef ref = accepted.ref();
-        AtomicBoolean cancel = cancelled.computeIfAbsent(ref.runId(), id -> new AtomicBoolean());
-        if (cancel.get()) {
-            cancelled.remove(ref.runId());
+        String key = key(ref.runId(), ref.attempt());
+        RunControl control = controls.computeIfAbsent(key, k -> new RunControl());
+        control.accept();
+        if (control.cancelled()) {
+            controls.remove(key);
             return reporter.finished(ref, RunStatus.CANCELLED, null, new RunEvents.RunError("cancelled", "cancelled before it started"))
                     .onErrorResume(error -> Mono.empty());
         }
+        Mono<Void> paused = Mono.defer(() -> reporter.paused(ref)).onErrorResume(error -> {
+            log.warn("pause of {} not reported", ref.runId(), error);
+            return Mono.empty();
+        });
+        Mono<Void> resumed = Mono.defer(() -> reporter.resumed(ref)).onErrorResume(error -> {
+            log.warn("resume of {} not reported", ref.runId(), error);
+            return Mono.empty();
+        });
         AtomicLong lastProgress = new AtomicLong();
-        RunHandler.Progress progress = (fraction, message) -> {
-            if (cancel.get()) {
-                throw new RunCancelled();
+        RunHandler.Progress progress = new RunHandler.Progress() {
+            @Override
+            public void report(double fraction, String message) {
+                control.awaitBlocking(paused, resumed);
+                long now = System.currentTimeMillis();
+                long last = lastProgress.get();
+                if (now - last >= config.progressIntervalMs() && lastProgress.compareAndSet(last, now)) {
+                    reporter.progress(ref, fraction, message, null)
+                            .subscribe(null, error -> log.warn("progress of {} not reported", ref.runId(), error));
+                }
             }
-            long now = System.currentTimeMillis();
-            long last = lastProgress.get();
-            if (now - last >= config.progressIntervalMs() && lastProgress.compareAndSet(last, now)) {
-                reporter.progress(ref, fraction, message, null)
-                        .subscribe(null, error -> log.warn("progress of {} not reported", ref.runId(), error));
+
+            @Override
+            public Mono<Void> checkpoint() {
+                return control.checkpoint(paused, resumed);
             }
         };
         Disposable heartbeats = Flux.interval(Duration.ofSeconds(config.heartbeatSeconds()), Schedulers.parallel())
                 .concatMap(tick -> reporter.heartbeat(ref, service, config.leaseSeconds()).onErrorResume(e -> Mono.empty()))
                 .subscribe();
         return reporter.started(ref, service, config.leaseSeconds())
-                .then(Mono.defer(() -> accepted.handler().execute(ref, accepted.args() == null
-                        ? codec.mapper().createObjectNode() : accepted.args(), progress)))
+                .then(progress.checkpoint())
+                .then(Mono.defer(() -> accepted.handler().execute(ref, accepted.args(), progress)))
                 .flatMap(result -> reporter.progress(ref, 1.0, "done", null)
                         .then(reporter.finished(ref, RunStatus.COMPLETED, result, null)))
-                .onErrorResume(error -> cancel.get() || hasCause(error, RunCancelled.class),
+                .onErrorResume(error -> control.cancelled() || hasCause(error, RunControl.RunCancelled.class),
                         error -> reporter.finished(ref, RunStatus.CANCELLED, null,
                                 new RunEvents.RunError("cancelled", "cancelled on request")))
                 .onErrorResume(error -> {
@@ -203,7 +211,7 @@ class RunExecutor {
                 })
                 .doFinally(signal -> {
                     heartbeats.dispose();
-                    cancelled.remove(ref.runId());
+                    controls.remove(key);
                 })
                 .onErrorResume(error -> {
                     log.error("run {} could not be reported", ref.runId(), error);
@@ -218,13 +226,6 @@ class RunExecutor {
             }
         }
         return false;
-    }
-
-    /** Thrown from a progress report of a run whose cancellation was requested. */
-    static final class RunCancelled extends RuntimeException {
-        RunCancelled() {
-            super("cancelled on request", null, false, false);
-        }
     }
 
     @jakarta.annotation.PreDestroy

@@ -44,11 +44,11 @@ class StatisticsRunHandler implements RunHandler {
 
     @Override
     public Mono<JsonNode> execute(RunRef run, JsonNode args, Progress progress) {
+        return RunHandler.datasetId(args).flatMap(datasetId -> statistics(run, datasetId, progress));
+    }
+
+    private Mono<JsonNode> statistics(RunRef run, long datasetId, Progress progress) {
         String tenant = run.tenant();
-        if (!args.path("dataset_id").canConvertToLong()) {
-            return Mono.error(new RunFailure("invalid_args", "dataset_id (integer) is required"));
-        }
-        long datasetId = args.path("dataset_id").asLong();
         return content.dataset(tenant, datasetId)
                 .onErrorMap(e -> new RunFailure("not_found", "dataset " + datasetId + " does not exist"))
                 .flatMap(dataset -> statistics.insert(tenant, datasetId, run.runId())

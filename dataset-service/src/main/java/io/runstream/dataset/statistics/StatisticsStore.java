@@ -5,6 +5,7 @@ import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.OffsetDateTime;
@@ -16,10 +17,13 @@ class StatisticsStore {
 
     private final DatabaseClient db;
     private final JsonMapper json;
+    /** Built at start-up, so that no event loop waits on Jackson's deserializer cache lock. */
+    private final ObjectReader resultReader;
 
     StatisticsStore(DatabaseClient db, JsonMapper json) {
         this.db = db;
         this.json = json;
+        this.resultReader = json.readerFor(Result.class);
     }
 
     Mono<Void> insert(String tenant, long datasetId, String runId) {
@@ -56,7 +60,7 @@ class StatisticsStore {
                 .bind("dataset", datasetId).bind("tenant", tenant)
                 .map((Readable row) -> {
                     Json result = row.get("result", Json.class);
-                    Result parsed = result == null ? null : json.readValue(result.asString(), Result.class);
+                    Result parsed = result == null ? null : resultReader.<Result>readValue(result.asString());
                     OffsetDateTime finished = row.get("finished_at", OffsetDateTime.class);
                     return new DatasetStatistics(datasetId, row.get("run_id", String.class), row.get("status", String.class),
                             row.get("created_at", OffsetDateTime.class).toInstant(),

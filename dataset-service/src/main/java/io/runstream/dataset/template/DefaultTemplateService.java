@@ -12,7 +12,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.OffsetDateTime;
@@ -24,9 +23,6 @@ import java.util.Set;
 
 @Service
 class DefaultTemplateService implements TemplateService {
-
-    private static final TypeReference<List<ColumnSpec>> COLUMNS = new TypeReference<>() {
-    };
 
     private final DatabaseClient db;
     private final JsonMapper json;
@@ -146,7 +142,7 @@ class DefaultTemplateService implements TemplateService {
     }
 
     private Template template(Readable row) {
-        List<ColumnSpec> schema = json.readValue(row.get("template_schema", Json.class).asString(), COLUMNS);
+        List<ColumnSpec> schema = datasets.readColumns(row.get("template_schema", Json.class).asString());
         return new Template(row.get("template_name", String.class), row.get("id", Long.class),
                 row.get("tenant_id", String.class), schema.size(), row.get("created_by", String.class),
                 row.get("created_at", OffsetDateTime.class).toInstant(), row.get("modified_at", OffsetDateTime.class).toInstant(),

@@ -1,10 +1,11 @@
 package io.runstream.dataset.upload;
 
 import io.runstream.platform.security.Caller;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.multipart.FilePart;
-import org.springframework.http.codec.multipart.Part;
+import org.springframework.http.codec.multipart.FilePartEvent;
+import org.springframework.http.codec.multipart.PartEvent;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -12,8 +13,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
-/** Multipart uploads: each part named {@code files} is streamed through, never buffered whole. */
+/**
+ * Multipart uploads, read as a stream of {@link PartEvent}s: each part named {@code files} goes
+ * straight from the request into the object store (written once, no temporary file, never held whole).
+ */
 @RestController
 class UploadController {
 
@@ -30,23 +35,32 @@ class UploadController {
     Mono<UploadResult> upload(@RequestParam("dataset_name") String datasetName, @RequestParam("usage") String usage,
                               @RequestParam(name = "template_id", required = false) Long templateId,
                               @RequestParam(name = "iceberg_table_name", required = false) String icebergTableName,
-                              @RequestBody Flux<Part> parts, Caller caller) {
+                              @RequestBody Flux<PartEvent> parts, Caller caller) {
         return uploads.createDataset(caller, new NewDataset(datasetName, usage, templateId, icebergTableName), files(parts));
     }
 
     @PostMapping(path = "/api/v1/files/add", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @PreAuthorize("hasAuthority('datasets:write')")
-    Mono<UploadResult> add(@RequestParam("dataset_id") long datasetId, @RequestBody Flux<Part> parts, Caller caller) {
+    Mono<UploadResult> add(@RequestParam("dataset_id") long datasetId, @RequestBody Flux<PartEvent> parts, Caller caller) {
         return uploads.addFiles(caller, datasetId, files(parts));
     }
 
-    /** File parts named {@code files}; other parts are drained and ignored. */
-    static Flux<IncomingFile> files(Flux<Part> parts) {
-        return parts.concatMap(part -> {
-            if (part instanceof FilePart file && FILES.equals(part.name())) {
-                return Mono.just(new IncomingFile(file.filename(), file.content()));
-            }
-            return part.content().doOnNext(DataBufferUtils::release).then(Mono.empty());
-        });
+    /**
+     * File parts named {@code files}, in order; other parts are drained and ignored. A file's content
+     * is the rest of its part's events: the next part is not read before the consumer finished (or
+     * cancelled) this one, so at most one chunk of the request is in memory at a time.
+     */
+    static Flux<IncomingFile> files(Flux<PartEvent> events) {
+        return events.windowUntil(PartEvent::isLast)
+                .concatMap(part -> part.switchOnFirst((first, rest) -> {
+                    if (first.get() instanceof FilePartEvent file && FILES.equals(file.name())) {
+                        Sinks.Empty<Void> consumed = Sinks.empty();
+                        Flux<DataBuffer> content = rest.map(PartEvent::content)
+                                .doFinally(signal -> consumed.tryEmitEmpty());
+                        return Mono.just(new IncomingFile(file.filename(), content))
+                                .concatWith(consumed.asMono().then(Mono.empty()));
+                    }
+                    return rest.doOnNext(event -> DataBufferUtils.release(event.content())).then(Mono.<IncomingFile>empty());
+                }));
     }
 }

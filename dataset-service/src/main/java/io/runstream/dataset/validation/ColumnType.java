@@ -233,6 +233,9 @@ public enum ColumnType {
         if (hour > 23 || minute > 59 || second > 59) {
             return null;
         }
+        if (separator == 'T' && (n == 20 || second != 0)) {
+            return s; // already canonical: no copy
+        }
         String date = s.substring(0, 10);
         if (n == 20) {
             return date + 'T' + s.substring(11, 19) + 'Z';

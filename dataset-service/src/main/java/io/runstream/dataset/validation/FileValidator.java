@@ -3,9 +3,9 @@ package io.runstream.dataset.validation;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
-import de.siegmar.fastcsv.writer.CsvWriter;
 import io.runstream.dataset.DatasetProperties;
 import io.runstream.dataset.csv.CsvFiles;
+import io.runstream.dataset.csv.CsvLineWriter;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +45,7 @@ public final class FileValidator {
     public ValidationOutcome validate(InputStream raw, OutputStream validated, List<ColumnSpec> template, Progress progress) {
         Run run = new Run();
         try (CsvReader<CsvRecord> reader = CsvFiles.reader(raw, config.maxFieldChars());
-             CsvWriter writer = CsvFiles.writer(validated)) {
+             CsvLineWriter writer = new CsvLineWriter(validated)) {
             Iterator<CsvRecord> records = reader.iterator();
             if (!records.hasNext()) {
                 return run.outcome(List.of(), List.of(), template == null, "the file has no header row", 0);
@@ -62,7 +62,7 @@ public final class FileValidator {
     }
 
     private ValidationOutcome againstTemplate(List<String> header, List<ColumnSpec> template, Iterator<CsvRecord> records,
-                                              CsvWriter writer, Run run, Progress progress) throws IOException {
+                                              CsvLineWriter writer, Run run, Progress progress) throws IOException {
         run.header = header;
         run.columns = template;
         run.headerFields = header.size();
@@ -99,6 +99,11 @@ public final class FileValidator {
         }
         writer.writeRecord(template.stream().map(ColumnSpec::columnName).toList());
         String[] out = new String[template.size()];
+        // canonical values of every type but String are digits, signs, dots, dashes, colons, letters
+        boolean[] plain = new boolean[template.size()];
+        for (int c = 0; c < plain.length; c++) {
+            plain[c] = template.get(c).dataType() != ColumnType.STRING;
+        }
         while (records.hasNext()) {
             CsvRecord record = records.next();
             long row = ++run.total;
@@ -132,13 +137,13 @@ public final class FileValidator {
             }
             if (valid) {
                 run.valid++;
-                writer.writeRecord(out);
+                writer.writeRecord(out, plain);
             }
         }
         return run.outcome(header, template, false, null, template.size());
     }
 
-    private ValidationOutcome inferring(List<String> rawHeader, Iterator<CsvRecord> records, CsvWriter writer, Run run,
+    private ValidationOutcome inferring(List<String> rawHeader, Iterator<CsvRecord> records, CsvLineWriter writer, Run run,
                                         Progress progress) throws IOException {
         List<String> header = new ArrayList<>(rawHeader.size());
         for (int i = 0; i < rawHeader.size(); i++) {
@@ -171,7 +176,7 @@ public final class FileValidator {
                 inference.accept(c, out[c]);
             }
             run.valid++;
-            writer.writeRecord(out);
+            writer.writeRecord(out, null);
         }
         List<ColumnSpec> columns = new ArrayList<>(header.size());
         for (int c = 0; c < header.size(); c++) {

@@ -33,11 +33,10 @@ class ValidateRunHandler implements RunHandler {
 
     @Override
     public Mono<JsonNode> execute(RunRef run, JsonNode args, Progress progress) {
-        String tenant = run.tenant();
-        if (!args.path("dataset_id").canConvertToLong()) {
-            return Mono.error(new RunFailure("invalid_args", "dataset_id (integer) is required"));
-        }
-        long datasetId = args.path("dataset_id").asLong();
+        return RunHandler.datasetId(args).flatMap(datasetId -> validate(run.tenant(), datasetId, args, progress));
+    }
+
+    private Mono<JsonNode> validate(String tenant, long datasetId, JsonNode args, Progress progress) {
         List<Long> ids = new ArrayList<>();
         args.path("file_ids").forEach(id -> ids.add(id.asLong()));
         Flux<FileRow> files = ids.isEmpty()
@@ -58,7 +57,8 @@ class ValidateRunHandler implements RunHandler {
                             .thenMany(Flux.range(0, list.size()).concatMap(i -> {
                                 FileRow file = list.get(i);
                                 double base = (double) i / list.size();
-                                return datasets.find(tenant, datasetId)
+                                return progress.checkpoint()
+                                        .then(datasets.find(tenant, datasetId))
                                         .flatMap(dataset -> validation.validate(tenant, file, dataset.columns(), share ->
                                                 progress.report(base + share / list.size(), "validating " + file.fileName())))
                                         .doOnNext(outcome -> {
