@@ -175,6 +175,7 @@ public final class TrainingEngine {
             int sinceBest = 0;
             lastScore = Double.POSITIVE_INFINITY;
             for (int round = 0; round < options.rounds(); round++) {
+                listener.roundBoundary();
                 if (listener.cancelled()) {
                     booster.dispose();
                     throw new TrainingCancelledException();

@@ -128,7 +128,7 @@ class DefaultPredictorService implements PredictorService {
                                         null, spec.incremental(), b.map(Rows.Training::id).orElse(null), spec.shap(),
                                         "pending", null, null, null, properties.splitSeed(), null, null, null, null, null,
                                         null, callbackTokens.hash(callbackTokens.tokenFor(runId)), username, null, null,
-                                        null))));
+                                        null, 1))));
                     }).flatMap(training -> repository.touchPredictor(predictor.id(), request.domain())
                             .then(announce ? reporter.created(tenant, runCreated(training, owner, request)) : Mono.empty())
                             .thenReturn(new Created(predictor, training)));
@@ -513,7 +513,7 @@ class DefaultPredictorService implements PredictorService {
     }
 
     static boolean isActive(String status) {
-        return status.equals("pending") || status.equals("running");
+        return status.equals("pending") || status.equals("running") || status.equals("paused");
     }
 
     private static Mono<Caller> require(Caller caller, String permission) {

@@ -58,6 +58,8 @@ class TrainingApiTest {
         DATASETS.put(TENANT, 3, Datasets.churnCsv(20000, 3));
         DATASETS.put(TENANT, 4, "a,y\n" + "1,yes\n".repeat(50));
         DATASETS.put(TENANT, 5, Datasets.churnCsv(800, 5));
+        DATASETS.put(TENANT, 6, Datasets.churnCsv(60000, 6));
+        DATASETS.put(TENANT, 7, "CustomerID,Tenure,Churn\n" + "C1,3,true\n".repeat(40));
     }
 
     @DynamicPropertySource
@@ -212,6 +214,86 @@ class TrainingApiTest {
     }
 
     @Test
+    void pauseAndResume_fromTheControlTopic_holdTheTrainingAtARoundBoundary() throws Exception {
+        JsonNode big = train(ALICE, churn("pause" + NAMES.incrementAndGet(), 6, false, null));
+        long id = big.get("id").asLong();
+        String runId = big.get("run_id").asString();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> count(runId, "run.progress") > 0);
+        // a request for another attempt of the run is stale: the training goes on
+        control(runId, EventTypes.RUN_PAUSE_REQUESTED, 2);
+        long before = count(runId, "run.progress");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> count(runId, "run.progress") >= before + 5);
+        assertThat(count(runId, "run.paused")).isZero();
+
+        control(runId, EventTypes.RUN_PAUSE_REQUESTED, 1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> count(runId, "run.paused") == 1);
+        assertThat(item(ALICE, id).get("train_status").asString()).isEqualTo("paused");
+        delete(ALICE, "/api/v1/train/delete/" + id, 409);
+        long atPause = count(runId, "run.progress");
+        Thread.sleep(2000);
+        assertThat(count(runId, "run.progress")).as("no boosting round while paused").isEqualTo(atPause);
+
+        control(runId, EventTypes.RUN_RESUME_REQUESTED, 1);
+        awaitStatus(ALICE, id, "completed");
+        List<String> types = events(runId).stream().map(e -> e.get("type").asString()).toList();
+        int paused = types.indexOf("run.paused");
+        int resumed = types.indexOf("run.resumed");
+        assertThat(paused).isPositive().isLessThan(resumed);
+        assertThat(types.subList(paused, resumed)).doesNotContain("run.progress");
+        assertThat(types.indexOf("run.finished")).isGreaterThan(resumed);
+        assertThat(count(runId, "run.progress")).as("every round ran, once").isEqualTo(150);
+    }
+
+    @Test
+    void retry_fromJobService_trainsTheNewAttemptOfTheSameRun() throws Exception {
+        String name = "retry" + NAMES.incrementAndGet();
+        Map<String, Object> request = request(name, 7, "Classification",
+                List.of(Map.of("column_name", "CustomerID", "data_type", "String", "attribute_name", "Id"),
+                        Map.of("column_name", "Churn", "data_type", "Boolean", "attribute_name", "Target")), false, null);
+        JsonNode created = train(ALICE, request);
+        long id = created.get("id").asLong();
+        String runId = created.get("run_id").asString();
+        assertThat(awaitStatus(ALICE, id, "failed").get("error").get("code").asString()).isEqualTo("one-class");
+
+        DATASETS.put(TENANT, 7, Datasets.churnCsv(600, 7));  // the data was fixed; job-service retries the run
+        publishRunCreated(runId, codec.mapper().valueToTree(request), 2);
+        JsonNode item = awaitStatus(ALICE, id, "completed");
+        assertThat(item.get("run_id").asString()).isEqualTo(runId);
+        assertThat(item.get("model_version").asInt()).isEqualTo(1);
+        assertThat(item.get("error").isNull()).isTrue();
+        assertThat(startedAttempts(runId)).containsExactly(1, 2);
+        JsonNode finished = events(runId).stream().filter(e -> e.get("type").asString().equals("run.finished"))
+                .reduce((first, second) -> second).orElseThrow();
+        assertThat(finished.get("data").get("status").asString()).isEqualTo("completed");
+
+        // the same attempt announced again changes nothing; a completed training is not trained again
+        publishRunCreated(runId, codec.mapper().valueToTree(request), 2);
+        publishRunCreated(runId, codec.mapper().valueToTree(request), 3);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> count(runId, "run.finished") == 3);
+        JsonNode refused = events(runId).stream().filter(e -> e.get("type").asString().equals("run.finished"))
+                .reduce((first, second) -> second).orElseThrow();
+        assertThat(refused.get("data").get("status").asString()).isEqualTo("failed");
+        assertThat(refused.get("data").get("error").get("code").asString()).isEqualTo("not-retryable");
+        assertThat(startedAttempts(runId)).containsExactly(1, 2, 3);
+        assertThat(item(ALICE, id).get("train_status").asString()).isEqualTo("completed");
+    }
+
+    void control(String runId, String type, int attempt) throws Exception {
+        var event = codec.event("/runstream/job-service", type, runId, TENANT, new RunEvents.ControlRequested(runId,
+                "training/tabular", "training-service", attempt, "alice", "test"));
+        kafka.send(topics.runControl(), runId, codec.write(event)).get();
+    }
+
+    long count(String runId, String type) {
+        return events(runId).stream().filter(e -> e.get("type").asString().equals(type)).count();
+    }
+
+    List<Integer> startedAttempts(String runId) {
+        return events(runId).stream().filter(e -> e.get("type").asString().equals("run.started"))
+                .map(e -> e.get("data").get("attempt").asInt()).toList();
+    }
+
+    @Test
     void generateFeatureImportance_runsAndCanBeDeleted() {
         long id = train(ALICE, churn("shap" + NAMES.incrementAndGet(), 5, false, null)).get("id").asLong();
         awaitStatus(ALICE, id, "completed");
@@ -286,9 +368,13 @@ class TrainingApiTest {
     }
 
     void publishRunCreated(String runId, JsonNode args) throws Exception {
+        publishRunCreated(runId, args, 1);
+    }
+
+    void publishRunCreated(String runId, JsonNode args, int attempt) throws Exception {
         var event = codec.event("/runstream/job-service", EventTypes.RUN_CREATED, runId, TENANT,
                 new RunEvents.RunCreated(runId, "training/tabular", "training-service", "alice", null, args, 0, List.of(),
-                        null, 1, Instant.now()));
+                        null, attempt, Instant.now()));
         kafka.send(topics.runEvents(), runId, codec.write(event)).get();
     }
 
