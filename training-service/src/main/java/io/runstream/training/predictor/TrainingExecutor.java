@@ -159,7 +159,7 @@ class TrainingExecutor implements DisposableBean {
                                             base.orElse(null), signals))
                                     .subscribeOn(workers)))
                             .flatMap(result -> signals.drain().thenReturn(result))
-                            .flatMap(result -> step(run, "save", save(training, predictor, result)))
+                            .flatMap(result -> step(run, "save", save(training, predictor, result, workers)))
                             .flatMap(saved -> training.shapEnabled() ? step(run, "explain", explain(training, saved)) : Mono.just(saved))
                             .flatMap(saved -> complete(training, run, saved, control));
                 });
@@ -193,7 +193,8 @@ class TrainingExecutor implements DisposableBean {
                         }).subscribeOn(workers)));
     }
 
-    private Mono<Saved> save(Rows.Training training, Rows.Predictor predictor, TrainingEngine.Result result) {
+    /** Writes the bundle on {@code io} (the worker pool for our own trainings, whose worker waits for it anyway). */
+    private Mono<Saved> save(Rows.Training training, Rows.Predictor predictor, TrainingEngine.Result result, Scheduler io) {
         String preprocessJson = codec.mapper().writeValueAsString(result.preprocessing());
         Mono<Long> preprocessId = training.baseTrainingId() != null
                 ? repository.findTrainingById(training.baseTrainingId()).map(Rows.Training::preprocessId)
@@ -216,7 +217,7 @@ class TrainingExecutor implements DisposableBean {
             String path = store.save(training.tenantId(), training.predictorId(), training.version(), files, manifest,
                     codec.mapper());
             return new Saved(result, id, path, null);
-        }).subscribeOn(workers));
+        }).subscribeOn(io));
     }
 
     private Mono<Saved> explain(Rows.Training training, Saved saved) {
@@ -251,6 +252,18 @@ class TrainingExecutor implements DisposableBean {
                         ? repository.activate(training.predictorId(), training.id())
                         .then(reporter.finished(run, RunStatus.COMPLETED, summary, null))
                         : Mono.empty()));
+    }
+
+    /**
+     * Completes a training with a model an external engine trained ({@code /train/result} with
+     * {@code model} and {@code preprocess}): the same bundle, preprocess artifact, activation and
+     * {@code run.finished} as a training executed here, so inference-service serves it.
+     */
+    Mono<Void> completeExternally(Rows.Training training, RunRef run, TrainingEngine.Result result) {
+        return repository.findPredictor(training.tenantId(), training.predictorId())
+                // not on the worker pool: its workers may all be busy (or paused) with other trainings
+                .flatMap(predictor -> save(training, predictor, result, Schedulers.boundedElastic()))
+                .flatMap(saved -> complete(training, run, saved, new RunControl(run.attempt())));
     }
 
     // ------------------------------------------------------------------ feature importance

@@ -278,6 +278,84 @@ class TrainingApiTest {
         assertThat(item(ALICE, id).get("train_status").asString()).isEqualTo("completed");
     }
 
+    @Test
+    void anExternalEnginesResult_withItsModel_isCheckedStoredAndServed() throws Exception {
+        // a trained model and its preprocess artifact, as an external engine would have them
+        long source = train(ALICE, churn("src" + NAMES.incrementAndGet(), 5, false, null)).get("id").asLong();
+        awaitStatus(ALICE, source, "completed");
+        byte[] model = web.get().uri("/internal/v1/models/" + source + "/files/model.json?tenant=" + TENANT)
+                .header("Authorization", SERVICE).exchange().expectStatus().isOk().expectBody(byte[].class)
+                .returnResult().getResponseBody();
+        JsonNode preprocess = get(SERVICE, "/internal/v1/models/" + source + "/files/preprocess.json?tenant=" + TENANT, 200);
+
+        // the only worker is held by a paused training, so the next training stays pending for the engine
+        JsonNode big = train(ALICE, churn("hold" + NAMES.incrementAndGet(), 6, false, null));
+        String bigRun = big.get("run_id").asString();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> count(bigRun, "run.progress") > 0);
+        control(bigRun, EventTypes.RUN_PAUSE_REQUESTED, 1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> count(bigRun, "run.paused") == 1);
+        try {
+            externalResultWhileTheWorkerIsHeld(model, preprocess);
+        } finally {
+            control(bigRun, EventTypes.RUN_RESUME_REQUESTED, 1);
+        }
+        awaitStatus(ALICE, big.get("id").asLong(), "completed");
+    }
+
+    void externalResultWhileTheWorkerIsHeld(byte[] model, JsonNode preprocess) {
+        JsonNode external = train(ALICE, churn("ext" + NAMES.incrementAndGet(), 5, false, null));
+        long id = external.get("id").asLong();
+        String runId = external.get("run_id").asString();
+        String token = get(SERVICE, "/internal/v1/runs/" + runId + "/callback?tenant=" + TENANT, 200).get("callback_token").asString();
+        String encoded = java.util.Base64.getEncoder().encodeToString(model);
+
+        callback(token, Map.of("train_id", id, "result", Map.of("model", encoded)), 400, "result.preprocess");
+        callback(token, Map.of("train_id", id, "result", Map.of("model", "%%%", "preprocess", preprocess)), 400, "result.model");
+        callback(token, Map.of("train_id", id, "result", Map.of("model", java.util.Base64.getEncoder()
+                .encodeToString("not a model".getBytes()), "preprocess", preprocess)), 400, "result.model");
+        var narrower = (tools.jackson.databind.node.ObjectNode) preprocess.deepCopy();
+        ((tools.jackson.databind.node.ArrayNode) narrower.get("features")).remove(0);
+        callback(token, Map.of("train_id", id, "result", Map.of("model", encoded, "preprocess", narrower)), 400, "result.model");
+        var regression = (tools.jackson.databind.node.ObjectNode) preprocess.deepCopy();
+        regression.put("problem_type", "Regression");
+        callback(token, Map.of("train_id", id, "result", Map.of("model", encoded, "preprocess", regression)), 400,
+                "result.preprocess");
+        assertThat(item(ALICE, id).get("train_status").asString()).as("bad uploads change nothing").isEqualTo("pending");
+        get(SERVICE, "/internal/v1/models/" + id + "?tenant=" + TENANT, 409);
+
+        Map<String, Object> good = Map.of("train_id", id, "result", Map.of("model", encoded, "preprocess", preprocess,
+                "metrics", Map.of("accuracy", 0.91)));
+        assertThat(callback(token, good, 200, null).get("status").asString()).isEqualTo("accepted");
+        assertThat(callback(token, good, 200, null).get("status").asString()).isEqualTo("already-applied");
+        JsonNode item = item(ALICE, id);
+        assertThat(item.get("train_status").asString()).isEqualTo("completed");
+        assertThat(item.get("active_model_version").asInt()).isEqualTo(1);
+        assertThat(item.get("accuracy").asDouble()).isEqualTo(0.91);
+        JsonNode served = get(SERVICE, "/internal/v1/models/" + id + "?tenant=" + TENANT, 200);
+        assertThat(served.get("preprocess_id").asLong()).isPositive();
+        assertThat(served.get("booster").asString()).isEqualTo("gbtree");
+        byte[] stored = web.get().uri("/internal/v1/models/" + id + "/files/model.json?tenant=" + TENANT)
+                .header("Authorization", SERVICE).exchange().expectStatus().isOk().expectBody(byte[].class)
+                .returnResult().getResponseBody();
+        assertThat(JSON.readTree(stored).get("learner").get("gradient_booster").get("model").get("trees").size())
+                .isEqualTo(JSON.readTree(model).get("learner").get("gradient_booster").get("model").get("trees").size());
+        JsonNode finished = events(runId).stream().filter(e -> e.get("type").asString().equals("run.finished"))
+                .findFirst().orElseThrow();
+        assertThat(finished.get("data").get("status").asString()).isEqualTo("completed");
+        assertThat(finished.get("data").get("result").get("model_version").asInt()).isEqualTo(1);
+        assertThat(count(runId, "run.started")).isEqualTo(1);
+    }
+
+    JsonNode callback(String token, Object body, int status, String field) {
+        JsonNode answer = web.post().uri("/api/v1/train/result").header("X-Callback-Token", token)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isEqualTo(status)
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        if (field != null) {
+            assertThat(answer.get("errors").findValuesAsString("field")).as(answer.toString()).contains(field);
+        }
+        return answer;
+    }
+
     void control(String runId, String type, int attempt) throws Exception {
         var event = codec.event("/runstream/job-service", type, runId, TENANT, new RunEvents.ControlRequested(runId,
                 "training/tabular", "training-service", attempt, "alice", "test"));
