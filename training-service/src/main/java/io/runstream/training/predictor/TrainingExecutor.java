@@ -423,6 +423,7 @@ class TrainingExecutor implements DisposableBean {
     void retry(Kind kind, String runId, String jobId, String tenant, int attempt) {
         Mono<RetryDecision> once = kind == Kind.TRAINING
                 ? repository.findTrainingByRun(runId).flatMap(t -> retryTraining(t, attempt))
+                .defaultIfEmpty(new RetryDecision(Retry.REFUSED, "The predictor of this training was deleted since"))
                 : repository.findImportanceByRun(runId).flatMap(i -> retryImportance(i, attempt))
                 .defaultIfEmpty(new RetryDecision(Retry.REFUSED, "The feature importance of this predictor was deleted "
                         + "or recomputed by another run since; generate it again instead"));

@@ -190,7 +190,8 @@ class TrainingApiTest {
 
     @Test
     void cancel_stopsARunningTraining_andQueuedTrainingsStayPending() {
-        JsonNode big = train(ALICE, churn("big" + NAMES.incrementAndGet(), 3, false, null));
+        // 60k rows: enough rounds left when the cancel lands, even on an idle host
+        JsonNode big = train(ALICE, churn("big" + NAMES.incrementAndGet(), 6, false, null));
         long bigId = big.get("id").asLong();
         String runId = big.get("run_id").asString();
         JsonNode queued = train(ALICE, churn("queued" + NAMES.incrementAndGet(), 5, false, null));
