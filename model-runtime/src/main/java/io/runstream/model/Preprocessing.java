@@ -54,7 +54,10 @@ public record Preprocessing(int formatVersion, String problemType, String target
         /** The numeric value of a raw input, or empty when it does not coerce to this feature's type. */
         public OptionalDouble coerce(String raw) {
             return switch (kind) {
-                case NUMERIC -> Values.number(raw).isPresent() ? Values.number(raw) : Values.bool(raw);
+                case NUMERIC -> {
+                    OptionalDouble number = Values.number(raw);
+                    yield number.isPresent() ? number : Values.bool(raw);
+                }
                 case BOOLEAN -> Values.bool(raw);
                 case DATE -> Values.epochDays(raw);
                 case CATEGORICAL -> OptionalDouble.empty();

@@ -38,6 +38,21 @@ public final class Values {
     }
 
     public static OptionalDouble number(String value) {
+        if (value != null && !value.isEmpty() && plainStart(value.charAt(0))) {
+            // the common case (a plain number): parse at once, without stripping or copying the text
+            double plain = plainDecimal(value);
+            if (!Double.isNaN(plain)) {
+                return OptionalDouble.of(plain);
+            }
+        }
+        if (value != null && !value.isEmpty() && plainStart(value.charAt(0)) && value.indexOf('_') < 0) {
+            try {
+                double d = Double.parseDouble(value);
+                return Double.isFinite(d) ? OptionalDouble.of(d) : OptionalDouble.empty();
+            } catch (NumberFormatException e) {
+                // e.g. trailing Unicode white space, which strip() below removes and parseDouble does not
+            }
+        }
         if (isMissing(value)) {
             return OptionalDouble.empty();
         }
@@ -47,6 +62,94 @@ public final class Values {
         } catch (NumberFormatException e) {
             return OptionalDouble.empty();
         }
+    }
+
+    private static final double[] POWERS_OF_TEN = new double[23];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;  // exact up to 1e22
+        }
+    }
+
+    /**
+     * Clinger's fast path: a decimal {@code [+-]digits[.digits][e[+-]digits]} with at most 15
+     * significant digits and a power of ten within 10^±22 is the correctly rounded result of one
+     * exact multiplication or division, i.e. exactly what {@link Double#parseDouble} answers.
+     * NaN when the text is not of that shape (callers then use parseDouble).
+     */
+    static double plainDecimal(String s) {
+        int n = s.length();
+        int i = 0;
+        char c = s.charAt(0);
+        boolean negative = c == '-';
+        if (c == '-' || c == '+') {
+            i++;
+        }
+        long mantissa = 0;
+        int digits = 0;
+        int scale = 0;
+        boolean anyDigit = false;
+        boolean dot = false;
+        for (; i < n; i++) {
+            c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                anyDigit = true;
+                if (dot) {
+                    scale--;
+                }
+                if (mantissa == 0 && c == '0') {
+                    continue;  // a leading zero is not a significant digit
+                }
+                if (++digits > 15) {
+                    return Double.NaN;
+                }
+                mantissa = mantissa * 10 + (c - '0');
+            } else if (c == '.' && !dot) {
+                dot = true;
+            } else {
+                break;
+            }
+        }
+        if (!anyDigit) {
+            return Double.NaN;
+        }
+        if (i < n) {
+            if (c != 'e' && c != 'E' || ++i == n) {
+                return Double.NaN;
+            }
+            boolean negativeExponent = s.charAt(i) == '-';
+            if (s.charAt(i) == '-' || s.charAt(i) == '+') {
+                if (++i == n) {
+                    return Double.NaN;
+                }
+            }
+            int exponent = 0;
+            for (; i < n; i++) {
+                c = s.charAt(i);
+                if (c < '0' || c > '9' || exponent > 1000) {
+                    return Double.NaN;
+                }
+                exponent = exponent * 10 + (c - '0');
+            }
+            scale += negativeExponent ? -exponent : exponent;
+        }
+        double value;
+        if (mantissa == 0) {
+            value = 0;
+        } else if (scale >= 0 && scale < POWERS_OF_TEN.length) {
+            value = mantissa * POWERS_OF_TEN[scale];
+        } else if (scale < 0 && -scale < POWERS_OF_TEN.length) {
+            value = mantissa / POWERS_OF_TEN[-scale];
+        } else {
+            return Double.NaN;
+        }
+        return negative ? -value : value;
+    }
+
+    private static boolean plainStart(char c) {
+        return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.';
     }
 
     /** 1 for true-like, 0 for false-like words; empty otherwise. */

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.TreeSet;
 
 /**
@@ -31,8 +30,9 @@ final class PreprocessingFit {
      * @param columns   every column's role and declared type (columns absent here are features)
      * @param trainRows the rows of the training split
      */
-    static Preprocessing fit(DataTable table, List<ColumnSpec> columns, ProblemType problemType, int[] trainRows,
-                                    int maxCategories, List<String> allTargetValues) {
+    static Preprocessing fit(TypedColumns typed, List<ColumnSpec> columns, ProblemType problemType, int[] trainRows,
+                             int maxCategories, List<String> allTargetValues) {
+        DataTable table = typed.table();
         Map<String, ColumnSpec> declared = new HashMap<>();
         columns.forEach(c -> declared.put(c.name(), c));
         ColumnSpec target = columns.stream().filter(c -> c.role() == ColumnRole.TARGET).findFirst().orElseThrow();
@@ -44,7 +44,7 @@ final class PreprocessingFit {
             ColumnRole role = spec == null ? ColumnRole.FEATURE : spec.role();
             switch (role) {
                 case ID -> ids.add(name);
-                case FEATURE -> features.add(fitFeature(table, col, spec == null ? null : spec.dataType(), trainRows, maxCategories));
+                case FEATURE -> features.add(fitFeature(typed, col, spec == null ? null : spec.dataType(), trainRows, maxCategories));
                 default -> {
                     // the target and the timestamp are not tabular features
                 }
@@ -65,11 +65,12 @@ final class PreprocessingFit {
     }
 
 
-    private static Feature fitFeature(DataTable table, int col, String declaredType, int[] trainRows, int maxCategories) {
+    private static Feature fitFeature(TypedColumns typed, int col, String declaredType, int[] trainRows, int maxCategories) {
+        DataTable table = typed.table();
         String name = table.columns().get(col);
         Kind kind = kindOf(declaredType);
         if (kind == null) {
-            kind = inferKind(table, col, trainRows);
+            kind = Boolean.TRUE.equals(typed.allNumbers(col, trainRows)) ? Kind.NUMERIC : inferKind(table, col, trainRows);
         }
         if (kind == Kind.CATEGORICAL) {
             Map<String, Integer> counts = new HashMap<>();
@@ -88,9 +89,16 @@ final class PreprocessingFit {
                     categories, categories.isEmpty() ? null : categories.get(0));
         }
         Feature probe = new Feature(name, declaredType, kind, 0d, 0d, 1d, null, null);
-        double[] values = Arrays.stream(trainRows).mapToObj(r -> probe.coerce(table.rows().get(r)[col]))
-                .filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble).sorted().toArray();
-        double median = values.length == 0 ? 0 : values[values.length / 2];
+        double[] coerced = typed.coerced(col, probe);
+        double[] values = new double[trainRows.length];
+        int present = 0;
+        for (int r : trainRows) {
+            if (!Double.isNaN(coerced[r])) {
+                values[present++] = coerced[r];
+            }
+        }
+        values = Arrays.copyOf(values, present);
+        double median = values.length == 0 ? 0 : kthSmallest(values, values.length / 2);
         double mean = Arrays.stream(values).average().orElse(0);
         double variance = Arrays.stream(values).map(v -> (v - mean) * (v - mean)).average().orElse(0);
         double std = variance > 1e-12 ? Math.sqrt(variance) : 1;
@@ -105,6 +113,41 @@ final class PreprocessingFit {
             default -> median == Math.rint(median) ? Long.toString((long) median) : Double.toString(median);
         };
         return new Feature(name, dataType, kind, median, mean, std, null, defaultValue);
+    }
+
+    /**
+     * The value a sort would put at index {@code k} (Hoare's selection, expected linear time
+     * instead of a full sort's n log n; reorders {@code values}).
+     */
+    static double kthSmallest(double[] values, int k) {
+        int lo = 0;
+        int hi = values.length - 1;
+        while (lo < hi) {
+            double pivot = values[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (values[i] < pivot) {
+                    i++;
+                }
+                while (values[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double t = values[i];
+                    values[i++] = values[j];
+                    values[j--] = t;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return values[k];
+            }
+        }
+        return values[k];
     }
 
     static Kind kindOf(String declaredType) {

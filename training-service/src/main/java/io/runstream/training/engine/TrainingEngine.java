@@ -108,13 +108,14 @@ public final class TrainingEngine {
         int[] validationRows = Arrays.copyOfRange(shuffled, 0, validationCount);
         int[] trainRows = Arrays.copyOfRange(shuffled, validationCount, shuffled.length);
         List<String> targets = usable.stream().map(r -> table.rows().get(r)[targetIndex]).toList();
+        TypedColumns typed = new TypedColumns(table);
         Preprocessing preprocessing = base != null ? base.preprocessing()
-                : PreprocessingFit.fit(table, columns, type, trainRows, options.maxCategories(), targets);
+                : PreprocessingFit.fit(typed, columns, type, trainRows, options.maxCategories(), targets);
         if (base != null) {
             checkCompatible(table, preprocessing, targets);
         }
-        Matrix train = encode(table, preprocessing, trainRows, targetIndex);
-        Matrix validation = encode(table, preprocessing, validationRows, targetIndex);
+        Matrix train = encode(typed, preprocessing, trainRows, targetIndex);
+        Matrix validation = encode(typed, preprocessing, validationRows, targetIndex);
         listener.log("split " + trainRows.length + " training / " + validationRows.length + " validation rows (seed "
                 + seed + "), " + preprocessing.width() + " encoded features");
         listener.stepFinished("preprocess");
@@ -174,6 +175,7 @@ public final class TrainingEngine {
             int sinceBest = 0;
             lastScore = Double.POSITIVE_INFINITY;
             for (int round = 0; round < options.rounds(); round++) {
+                listener.roundBoundary();
                 if (listener.cancelled()) {
                     booster.dispose();
                     throw new TrainingCancelledException();
@@ -308,7 +310,7 @@ public final class TrainingEngine {
         for (int i = 0; i < rows; i++) {
             indexes[i] = i;
         }
-        return encode(table, preprocessing, indexes, -1).data();
+        return encode(new TypedColumns(table), preprocessing, indexes, -1).data();
     }
 
     public static Booster load(byte[] model) throws XGBoostError {
@@ -319,20 +321,12 @@ public final class TrainingEngine {
         }
     }
 
-    private static Matrix encode(DataTable table, Preprocessing preprocessing, int[] rows, int targetIndex) {
-        Map<String, Integer> index = table.index();
-        int width = preprocessing.width();
-        float[] data = new float[rows.length * width];
+    private static Matrix encode(TypedColumns typed, Preprocessing preprocessing, int[] rows, int targetIndex) {
         float[] labels = new float[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            String[] row = table.rows().get(rows[i]);
-            preprocessing.encode(name -> {
-                Integer col = index.get(name);
-                return col == null ? null : row[col];
-            }, data, i * width);
-            labels[i] = targetIndex < 0 ? Float.NaN : preprocessing.label(row[targetIndex]);
+            labels[i] = targetIndex < 0 ? Float.NaN : preprocessing.label(typed.cell(rows[i], targetIndex));
         }
-        return new Matrix(data, rows.length, width, labels);
+        return new Matrix(typed.encode(preprocessing, rows), rows.length, preprocessing.width(), labels);
     }
 
     private static DMatrix matrix(Matrix m) throws XGBoostError {

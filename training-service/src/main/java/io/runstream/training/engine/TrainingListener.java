@@ -15,6 +15,13 @@ public interface TrainingListener {
     /** Checked before each round; a true answer stops the training with {@link TrainingCancelledException}. */
     boolean cancelled();
 
+    /**
+     * Called before each round, before {@link #cancelled()}: a paused run blocks here (the booster
+     * and the data stay in memory) until it is resumed or cancelled.
+     */
+    default void roundBoundary() {
+    }
+
     TrainingListener NONE = new TrainingListener() {
         @Override
         public void stepStarted(String step) {

@@ -128,7 +128,7 @@ class DefaultPredictorService implements PredictorService {
                                         null, spec.incremental(), b.map(Rows.Training::id).orElse(null), spec.shap(),
                                         "pending", null, null, null, properties.splitSeed(), null, null, null, null, null,
                                         null, callbackTokens.hash(callbackTokens.tokenFor(runId)), username, null, null,
-                                        null))));
+                                        null, 1))));
                     }).flatMap(training -> repository.touchPredictor(predictor.id(), request.domain())
                             .then(announce ? reporter.created(tenant, runCreated(training, owner, request)) : Mono.empty())
                             .thenReturn(new Created(predictor, training)));
@@ -408,7 +408,7 @@ class DefaultPredictorService implements PredictorService {
         }
         return callbackTraining(callbackToken, callback.trainId()).flatMap(training -> {
             JsonNode error = callback.result().path("error");
-            RunRef run = new RunRef(training.runId(), training.jobId(), training.tenantId(), 1);
+            RunRef run = new RunRef(training.runId(), training.jobId(), training.tenantId(), training.attempt());
             Mono<Void> startIfPending = training.status().equals("pending")
                     ? repository.claim(training.id()).then(reporter.started(run, "external-engine", properties.leaseSeconds()))
                     : Mono.empty();
@@ -420,6 +420,19 @@ class DefaultPredictorService implements PredictorService {
                                 ? reporter.finished(run, RunStatus.FAILED, null, new RunEvents.RunError("engine-error", message))
                                 .thenReturn(new TrainApi.CallbackAnswer("accepted", "The training is marked failed"))
                                 : Mono.just(alreadyApplied(training)));
+            } else if (callback.result().has("model") || callback.result().has("preprocess")) {
+                if (training.terminal()) {
+                    return Mono.just(alreadyApplied(training));
+                }
+                apply = repository.findPredictor(training.tenantId(), training.predictorId())
+                        .flatMap(predictor -> Mono.fromCallable(() -> ExternalModels.read(callback.result(),
+                                        predictor.problemType(), training.splitSeed(), codec.mapper()))
+                                .subscribeOn(Schedulers.boundedElastic()))
+                        .flatMap(model -> tx.transactional(startIfPending.then(executor.completeExternally(training, run, model))))
+                        .thenReturn(new TrainApi.CallbackAnswer("accepted",
+                                "The training result and its model are recorded; the model is active"));
+                // the model is checked before any state changes: a bad upload leaves the training as it was
+                return apply;
             } else {
                 JsonNode metrics = callback.result().path("metrics");
                 ObjectNode result = codec.mapper().createObjectNode();
@@ -513,7 +526,7 @@ class DefaultPredictorService implements PredictorService {
     }
 
     static boolean isActive(String status) {
-        return status.equals("pending") || status.equals("running");
+        return status.equals("pending") || status.equals("running") || status.equals("paused");
     }
 
     private static Mono<Caller> require(Caller caller, String permission) {

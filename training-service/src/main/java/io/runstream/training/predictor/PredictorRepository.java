@@ -19,7 +19,10 @@ class PredictorRepository {
             t.algorithm, t.booster, t.is_incremental, t.base_training_id, t.shap_enabled, t.status, t.error_code,
             t.error_message, t.preprocess_id, t.split_seed, t.train_rows, t.validation_rows, t.boosted_rounds,
             t.metrics::text as metrics, t.confusion_matrix::text as confusion_matrix, t.model_path,
-            t.callback_token_hash, t.created_by, t.created_at, t.started_at, t.finished_at""";
+            t.callback_token_hash, t.created_by, t.created_at, t.started_at, t.finished_at, t.attempt""";
+    private static final String IMPORTANCE_COLUMNS = """
+            predictor_id, tenant_id, training_id, run_id, status, shares::text as shares,
+            mean_abs_shap::text as mean_abs_shap, sample_rows, error_message, modified_at, attempt""";
 
     private final DatabaseClient db;
 
@@ -51,9 +54,7 @@ class PredictorRepository {
     }
 
     Flux<Rows.Importance> pendingImportance() {
-        return db.sql("""
-                        select predictor_id, tenant_id, training_id, run_id, status, shares::text as shares,
-                            mean_abs_shap::text as mean_abs_shap, sample_rows, error_message, modified_at
+        return db.sql("select " + IMPORTANCE_COLUMNS + " " + """
                         from feature_importance where status = 'pending'""")
                 .map(PredictorRepository::importance).all();
     }
@@ -150,7 +151,7 @@ class PredictorRepository {
     }
 
     Flux<Rows.Training> unfinishedTrainings(String tenant) {
-        return db.sql("select " + TRAINING_COLUMNS + " from training t where t.tenant_id = :tenant and t.status in ('pending','running')")
+        return db.sql("select " + TRAINING_COLUMNS + " from training t where t.tenant_id = :tenant and t.status in ('pending','running','paused')")
                 .bind("tenant", tenant).map(PredictorRepository::training).all();
     }
 
@@ -169,12 +170,40 @@ class PredictorRepository {
                 .bind("id", trainingId).fetch().rowsUpdated().map(n -> n == 1);
     }
 
+    /** running ⇄ paused (the engine paused at a round boundary, or resumed); answers whether it moved. */
+    Mono<Boolean> setPaused(long trainingId, boolean paused) {
+        return db.sql("update training set status = :to where id = :id and status = :from")
+                .bind("id", trainingId).bind("to", paused ? "paused" : "running").bind("from", paused ? "running" : "paused")
+                .fetch().rowsUpdated().map(n -> n == 1);
+    }
+
+    /**
+     * A retry: job-service announced attempt {@code attempt} of a run whose training failed or was
+     * cancelled here; it becomes pending again (same run, same model version). Answers whether it did.
+     */
+    Mono<Boolean> newAttempt(long trainingId, int attempt) {
+        return db.sql("""
+                        update training set status = 'pending', attempt = :attempt, error_code = null,
+                            error_message = null, started_at = null, finished_at = null
+                        where id = :id and attempt < :attempt and status in ('failed', 'cancelled')""")
+                .bind("id", trainingId).bind("attempt", attempt).fetch().rowsUpdated().map(n -> n == 1);
+    }
+
+    /** A retry of a feature-importance run that failed or was cancelled (and is still the predictor's latest). */
+    Mono<Boolean> newImportanceAttempt(String runId, int attempt) {
+        return db.sql("""
+                        update feature_importance set status = 'pending', attempt = :attempt, error_message = null,
+                            modified_at = now()
+                        where run_id = :run and attempt < :attempt and status in ('failed', 'cancelled')""")
+                .bind("run", runId).bind("attempt", attempt).fetch().rowsUpdated().map(n -> n == 1);
+    }
+
     /** Moves a non-terminal training to a terminal status; answers whether it did (first terminal state wins). */
     Mono<Boolean> finish(long trainingId, String status, String errorCode, String errorMessage) {
         return db.sql("""
                         update training set status = :status, error_code = :code, error_message = :message,
                             finished_at = now()
-                        where id = :id and status in ('pending', 'running')""")
+                        where id = :id and status in ('pending', 'running', 'paused')""")
                 .bind("id", trainingId).bind("status", status).bind("code", Parameter.fromOrEmpty(errorCode, String.class))
                 .bind("message", Parameter.fromOrEmpty(errorMessage, String.class))
                 .fetch().rowsUpdated().map(n -> n == 1);
@@ -200,7 +229,7 @@ class PredictorRepository {
         return db.sql("""
                         update training set status = 'completed', metrics = :metrics, external_result = :result,
                             finished_at = now()
-                        where id = :id and status in ('pending', 'running')""")
+                        where id = :id and status in ('pending', 'running', 'paused')""")
                 .bind("id", trainingId).bind("metrics", Json.of(metrics)).bind("result", Json.of(result))
                 .fetch().rowsUpdated().map(n -> n == 1);
     }
@@ -228,17 +257,13 @@ class PredictorRepository {
     }
 
     Mono<Rows.Importance> findImportance(String tenant, long predictorId) {
-        return db.sql("""
-                        select predictor_id, tenant_id, training_id, run_id, status, shares::text as shares,
-                            mean_abs_shap::text as mean_abs_shap, sample_rows, error_message, modified_at
+        return db.sql("select " + IMPORTANCE_COLUMNS + " " + """
                         from feature_importance where tenant_id = :tenant and predictor_id = :id""")
                 .bind("tenant", tenant).bind("id", predictorId).map(PredictorRepository::importance).one();
     }
 
     Mono<Rows.Importance> findImportanceByRun(String runId) {
-        return db.sql("""
-                        select predictor_id, tenant_id, training_id, run_id, status, shares::text as shares,
-                            mean_abs_shap::text as mean_abs_shap, sample_rows, error_message, modified_at
+        return db.sql("select " + IMPORTANCE_COLUMNS + " " + """
                         from feature_importance where run_id = :run""")
                 .bind("run", runId).map(PredictorRepository::importance).one();
     }
@@ -314,7 +339,7 @@ class PredictorRepository {
                 row.get("confusion_matrix", String.class), row.get("model_path", String.class),
                 row.get("callback_token_hash", String.class), row.get("created_by", String.class),
                 row.get("created_at", Instant.class), row.get("started_at", Instant.class),
-                row.get("finished_at", Instant.class));
+                row.get("finished_at", Instant.class), row.get("attempt", Integer.class));
     }
 
     private static Rows.Importance importance(Readable row) {
@@ -322,6 +347,6 @@ class PredictorRepository {
                 row.get("training_id", Long.class), row.get("run_id", String.class), row.get("status", String.class),
                 row.get("shares", String.class), row.get("mean_abs_shap", String.class),
                 row.get("sample_rows", Integer.class), row.get("error_message", String.class),
-                row.get("modified_at", Instant.class));
+                row.get("modified_at", Instant.class), row.get("attempt", Integer.class));
     }
 }

@@ -17,7 +17,7 @@ final class Rows {
                     boolean shapEnabled, String status, String errorCode, String errorMessage, Long preprocessId,
                     long splitSeed, Integer trainRows, Integer validationRows, Integer boostedRounds, String metrics,
                     String confusionMatrix, String modelPath, String callbackTokenHash, String createdBy,
-                    Instant createdAt, Instant startedAt, Instant finishedAt) {
+                    Instant createdAt, Instant startedAt, Instant finishedAt, int attempt) {
 
         boolean terminal() {
             return status.equals("completed") || status.equals("failed") || status.equals("cancelled");
@@ -25,7 +25,7 @@ final class Rows {
     }
 
     record Importance(long predictorId, String tenantId, Long trainingId, String runId, String status, String shares,
-                      String meanAbsShap, Integer sampleRows, String errorMessage, Instant modifiedAt) {
+                      String meanAbsShap, Integer sampleRows, String errorMessage, Instant modifiedAt, int attempt) {
     }
 
     /** A predictor with its latest training and its active one (may be the same, or absent). */

@@ -62,37 +62,46 @@ class RunEventListener {
         if (!training && !importance) {
             return Mono.empty();
         }
+        TrainingExecutor.Kind kind = training ? TrainingExecutor.Kind.TRAINING : TrainingExecutor.Kind.IMPORTANCE;
         return tx.transactional(processed.firstTime("training-run-created", event.id())
-                        .flatMap(first -> !first ? Mono.just(false)
-                                : importance ? repository.findImportanceByRun(created.runId()).hasElement()
+                        .flatMap(first -> !first ? Mono.just(Start.NO)
+                                : importance ? repository.findImportanceByRun(created.runId())
+                                .map(existing -> created.attempt() > existing.attempt() ? Start.RETRY : Start.NOW)
+                                .defaultIfEmpty(Start.NO)
                                 : ensureTraining(created, event.tenant())))
-                .doOnNext(submit -> {
-                    if (submit) {
-                        executor.submit(training ? TrainingExecutor.Kind.TRAINING : TrainingExecutor.Kind.IMPORTANCE,
-                                created.runId());
+                .doOnNext(start -> {
+                    switch (start) {
+                        case NOW -> executor.submit(kind, created.runId());
+                        case RETRY -> executor.retry(kind, created.runId(), created.jobId(), event.tenant(), created.attempt());
+                        default -> {
+                            // a duplicate, or a run that is not ours to execute
+                        }
                     }
                 })
                 .then();
     }
 
+    /** What a run.created asks for: nothing, a first execution, or a new attempt of a run executed before. */
+    private enum Start { NO, NOW, RETRY }
+
     /** Our own runs have their training row already; a run created by job-service gets one from its args. */
-    private Mono<Boolean> ensureTraining(RunEvents.RunCreated created, String tenant) {
-        return repository.findTrainingByRun(created.runId()).map(existing -> true)
+    private Mono<Start> ensureTraining(RunEvents.RunCreated created, String tenant) {
+        return repository.findTrainingByRun(created.runId())
+                .map(existing -> created.attempt() > existing.attempt() ? Start.RETRY : Start.NOW)
                 .switchIfEmpty(Mono.defer(() -> predictors.adopt(created.runId(), tenant, created.owner(), created.args())
-                        .map(adopted -> true)
+                        .map(adopted -> Start.NOW)
                         .onErrorResume(e -> e instanceof IllegalArgumentException || e instanceof ErrorResponseException,
-                                e -> rejectRun(created, tenant, e))));
+                                e -> rejectRun(created, tenant, e).thenReturn(Start.NO))));
     }
 
     /** A run whose args cannot be trained: it starts and fails at once with the reason. */
-    private Mono<Boolean> rejectRun(RunEvents.RunCreated created, String tenant, Throwable error) {
+    private Mono<Void> rejectRun(RunEvents.RunCreated created, String tenant, Throwable error) {
         String message = error instanceof ErrorResponseException problem && problem.getBody().getDetail() != null
                 ? problem.getBody().getDetail() + describeErrors(problem) : error.getMessage();
         log.info("run {} rejected: {}", created.runId(), message);
         RunRef run = new RunRef(created.runId(), created.jobId(), tenant, created.attempt());
         return reporter.started(run, DefaultPredictorService.EXECUTOR, properties.leaseSeconds())
-                .then(reporter.finished(run, RunStatus.FAILED, null, new RunEvents.RunError("invalid-args", message)))
-                .thenReturn(false);
+                .then(reporter.finished(run, RunStatus.FAILED, null, new RunEvents.RunError("invalid-args", message)));
     }
 
     private static String describeErrors(ErrorResponseException problem) {
@@ -100,21 +109,33 @@ class RunEventListener {
         return errors == null ? "" : " " + errors;
     }
 
-    /** Every replica sees every control request: the one executing the run acts on it. */
+    /**
+     * Every replica sees every control request: the one executing the run acts on it. Cancel stops
+     * a training at its next boosting round (a pending one at once); pause waits at the next round
+     * boundary until resume; retry needs nothing here (it arrives as run.created with attempt + 1).
+     */
     @KafkaListener(id = "training-run-control", topics = "#{@topics.runControl()}",
             groupId = "training-control-#{T(java.util.UUID).randomUUID()}")
     Mono<Void> onControl(EventEnvelope event) {
-        if (!EventTypes.RUN_CANCEL_REQUESTED.equals(event.type())) {
+        String type = event.type();
+        boolean cancel = EventTypes.RUN_CANCEL_REQUESTED.equals(type);
+        boolean pause = EventTypes.RUN_PAUSE_REQUESTED.equals(type);
+        if (!cancel && !pause && !EventTypes.RUN_RESUME_REQUESTED.equals(type)) {
             return Mono.empty();
         }
         RunEvents.ControlRequested control = codec.data(event, RunEvents.ControlRequested.class);
         if (!DefaultPredictorService.EXECUTOR.equals(control.executor())) {
             return Mono.empty();
         }
+        if (!cancel) {
+            return executor.pauseOrResume(control.runId(), control.attempt(), pause)
+                    .doOnNext(outcome -> log.info("{} of run {} (attempt {}): {}", pause ? "pause" : "resume",
+                            control.runId(), control.attempt(), outcome))
+                    .then();
+        }
         executor.requestCancel(control.runId());
         return executor.cancel(null, control.runId())
                 .doOnNext(outcome -> log.info("cancel of run {}: {}", control.runId(), outcome))
                 .then();
     }
-
 }

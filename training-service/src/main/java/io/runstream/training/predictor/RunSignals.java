@@ -11,7 +11,6 @@ import reactor.core.publisher.Sinks;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -24,15 +23,24 @@ final class RunSignals implements TrainingListener {
 
     private final RunRef run;
     private final RunReporter reporter;
-    private final AtomicBoolean cancelled;
+    private final RunControl control;
+    private final Supplier<Mono<Void>> onPaused;
+    private final Supplier<Mono<Void>> onResumed;
     private final Sinks.Many<Supplier<Mono<Void>>> queue = Sinks.many().unicast().onBackpressureBuffer();
     private final Mono<Void> done;
     private volatile String currentStep;
 
-    RunSignals(RunRef run, RunReporter reporter, AtomicBoolean cancelled) {
+    /**
+     * @param onPaused  records and announces that the run paused (queued like every report)
+     * @param onResumed records and announces that it resumed
+     */
+    RunSignals(RunRef run, RunReporter reporter, RunControl control, Supplier<Mono<Void>> onPaused,
+               Supplier<Mono<Void>> onResumed) {
         this.run = run;
         this.reporter = reporter;
-        this.cancelled = cancelled;
+        this.control = control;
+        this.onPaused = onPaused;
+        this.onResumed = onResumed;
         this.done = queue.asFlux()
                 .concatMap(report -> report.get().onErrorResume(e -> {
                     log.warn("run {}: a progress report failed: {}", run.runId(), e.toString());
@@ -69,7 +77,18 @@ final class RunSignals implements TrainingListener {
 
     @Override
     public boolean cancelled() {
-        return cancelled.get();
+        return control.cancelled();
+    }
+
+    @Override
+    public void roundBoundary() {
+        control.awaitIfPaused(() -> {
+            log("paused before the next boosting round; the booster and the data stay in memory");
+            emit(onPaused);
+        }, () -> {
+            emit(onResumed);
+            log("resumed");
+        });
     }
 
     /** The step the engine is in, if any (to close it when the training fails). */

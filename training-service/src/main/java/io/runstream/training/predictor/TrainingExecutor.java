@@ -44,7 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
 
 /**
  * Executes training and feature-importance runs on a bounded worker pool. Runs queue in order;
@@ -78,7 +78,8 @@ class TrainingExecutor implements DisposableBean {
     private final TrainingEngine engine;
     private final Scheduler workers;
     private final Sinks.Many<Job> queue = Sinks.many().unicast().onBackpressureBuffer();
-    private final Map<String, AtomicBoolean> cancelFlags = new ConcurrentHashMap<>();
+    private final Map<String, RunControl> controls = new ConcurrentHashMap<>();
+    private final Set<String> importanceRuns = ConcurrentHashMap.newKeySet();
     private final Disposable loop;
 
     TrainingExecutor(PredictorRepository repository, TransactionalOperator tx, RunReporter reporter, EventOutbox outbox,
@@ -128,7 +129,7 @@ class TrainingExecutor implements DisposableBean {
 
     private Mono<Void> executeTraining(String runId) {
         return repository.findTrainingByRun(runId).flatMap(training -> {
-            RunRef run = new RunRef(runId, training.jobId(), training.tenantId(), 1);
+            RunRef run = new RunRef(runId, training.jobId(), training.tenantId(), training.attempt());
             return tx.transactional(repository.claim(training.id()).flatMap(won -> won
                             ? reporter.started(run, DefaultPredictorService.EXECUTOR, properties.leaseSeconds()).thenReturn(true)
                             : Mono.just(false)))
@@ -137,8 +138,13 @@ class TrainingExecutor implements DisposableBean {
     }
 
     private Mono<Void> train(Rows.Training training, RunRef run) {
-        AtomicBoolean cancelled = cancelFlags.computeIfAbsent(run.runId(), id -> new AtomicBoolean());
-        RunSignals signals = new RunSignals(run, reporter, cancelled);
+        RunControl control = new RunControl(run.attempt());
+        controls.put(run.runId(), control);
+        RunSignals signals = new RunSignals(run, reporter, control,
+                () -> tx.transactional(repository.setPaused(training.id(), true)
+                        .flatMap(moved -> moved ? reporter.paused(run) : Mono.empty())),
+                () -> tx.transactional(repository.setPaused(training.id(), false)
+                        .flatMap(moved -> moved ? reporter.resumed(run) : Mono.empty())));
         Disposable heartbeat = heartbeat(run);
         Path temp = tempFile(run.runId());
         Mono<Void> work = repository.findPredictor(training.tenantId(), training.predictorId())
@@ -153,16 +159,16 @@ class TrainingExecutor implements DisposableBean {
                                             base.orElse(null), signals))
                                     .subscribeOn(workers)))
                             .flatMap(result -> signals.drain().thenReturn(result))
-                            .flatMap(result -> step(run, "save", save(training, predictor, result)))
+                            .flatMap(result -> step(run, "save", save(training, predictor, result, workers)))
                             .flatMap(saved -> training.shapEnabled() ? step(run, "explain", explain(training, saved)) : Mono.just(saved))
-                            .flatMap(saved -> complete(training, run, saved, cancelled));
+                            .flatMap(saved -> complete(training, run, saved, control));
                 });
         return work
                 .onErrorResume(error -> signals.drain().onErrorResume(e -> Mono.empty())
                         .then(fail(training.id(), run, error, signals.currentStep(), false)))
                 .doFinally(signal -> {
                     heartbeat.dispose();
-                    cancelFlags.remove(run.runId());
+                    controls.remove(run.runId(), control);
                     deleteQuietly(temp);
                 });
     }
@@ -187,7 +193,8 @@ class TrainingExecutor implements DisposableBean {
                         }).subscribeOn(workers)));
     }
 
-    private Mono<Saved> save(Rows.Training training, Rows.Predictor predictor, TrainingEngine.Result result) {
+    /** Writes the bundle on {@code io} (the worker pool for our own trainings, whose worker waits for it anyway). */
+    private Mono<Saved> save(Rows.Training training, Rows.Predictor predictor, TrainingEngine.Result result, Scheduler io) {
         String preprocessJson = codec.mapper().writeValueAsString(result.preprocessing());
         Mono<Long> preprocessId = training.baseTrainingId() != null
                 ? repository.findTrainingById(training.baseTrainingId()).map(Rows.Training::preprocessId)
@@ -210,7 +217,7 @@ class TrainingExecutor implements DisposableBean {
             String path = store.save(training.tenantId(), training.predictorId(), training.version(), files, manifest,
                     codec.mapper());
             return new Saved(result, id, path, null);
-        }).subscribeOn(workers));
+        }).subscribeOn(io));
     }
 
     private Mono<Saved> explain(Rows.Training training, Saved saved) {
@@ -224,8 +231,8 @@ class TrainingExecutor implements DisposableBean {
                         .thenReturn(new Saved(result, saved.preprocessId(), saved.path(), importance)));
     }
 
-    private Mono<Void> complete(Rows.Training training, RunRef run, Saved saved, AtomicBoolean cancelled) {
-        if (cancelled.get()) {
+    private Mono<Void> complete(Rows.Training training, RunRef run, Saved saved, RunControl control) {
+        if (control.cancelled()) {
             return Mono.error(new TrainingCancelledException());
         }
         TrainingEngine.Result result = saved.result();
@@ -247,11 +254,23 @@ class TrainingExecutor implements DisposableBean {
                         : Mono.empty()));
     }
 
+    /**
+     * Completes a training with a model an external engine trained ({@code /train/result} with
+     * {@code model} and {@code preprocess}): the same bundle, preprocess artifact, activation and
+     * {@code run.finished} as a training executed here, so inference-service serves it.
+     */
+    Mono<Void> completeExternally(Rows.Training training, RunRef run, TrainingEngine.Result result) {
+        return repository.findPredictor(training.tenantId(), training.predictorId())
+                // not on the worker pool: its workers may all be busy (or paused) with other trainings
+                .flatMap(predictor -> save(training, predictor, result, Schedulers.boundedElastic()))
+                .flatMap(saved -> complete(training, run, saved, new RunControl(run.attempt())));
+    }
+
     // ------------------------------------------------------------------ feature importance
 
     private Mono<Void> executeImportance(String runId) {
         return repository.findImportanceByRun(runId).flatMap(importance -> {
-            RunRef run = new RunRef(runId, DefaultPredictorService.IMPORTANCE_JOB, importance.tenantId(), 1);
+            RunRef run = new RunRef(runId, DefaultPredictorService.IMPORTANCE_JOB, importance.tenantId(), importance.attempt());
             return tx.transactional(repository.claimImportance(runId).flatMap(won -> won
                             ? reporter.started(run, DefaultPredictorService.EXECUTOR, properties.leaseSeconds()).thenReturn(true)
                             : Mono.just(false)))
@@ -260,6 +279,7 @@ class TrainingExecutor implements DisposableBean {
     }
 
     private Mono<Void> importance(Rows.Importance importance, RunRef run) {
+        importanceRuns.add(run.runId());
         Disposable heartbeat = heartbeat(run);
         Path temp = tempFile(run.runId());
         Mono<Void> work = repository.findTrainingById(importance.trainingId())
@@ -293,6 +313,7 @@ class TrainingExecutor implements DisposableBean {
         return work
                 .onErrorResume(error -> fail(0, run, error, null, true))
                 .doFinally(signal -> {
+                    importanceRuns.remove(run.runId());
                     heartbeat.dispose();
                     deleteQuietly(temp);
                 });
@@ -308,7 +329,7 @@ class TrainingExecutor implements DisposableBean {
                     if (training.terminal()) {
                         return Mono.just(CancelOutcome.ALREADY_FINISHED);
                     }
-                    RunRef run = new RunRef(runId, training.jobId(), training.tenantId(), 1);
+                    RunRef run = new RunRef(runId, training.jobId(), training.tenantId(), training.attempt());
                     return cancelRun(run, repository.finish(training.id(), "cancelled", "cancelled",
                             "cancelled before it started").map(b -> b), tenant != null);
                 })
@@ -318,7 +339,8 @@ class TrainingExecutor implements DisposableBean {
                             if (!DefaultPredictorService.isActive(importance.status())) {
                                 return Mono.just(CancelOutcome.ALREADY_FINISHED);
                             }
-                            RunRef run = new RunRef(runId, DefaultPredictorService.IMPORTANCE_JOB, importance.tenantId(), 1);
+                            RunRef run = new RunRef(runId, DefaultPredictorService.IMPORTANCE_JOB, importance.tenantId(),
+                                    importance.attempt());
                             return cancelRun(run, repository.cancelPendingImportance(runId), tenant != null);
                         })))
                 .defaultIfEmpty(CancelOutcome.NOT_FOUND);
@@ -343,10 +365,116 @@ class TrainingExecutor implements DisposableBean {
 
     /** Flags a run executing in this process; its training stops before the next round. */
     void requestCancel(String runId) {
-        AtomicBoolean flag = cancelFlags.get(runId);
-        if (flag != null) {
-            flag.set(true);
+        RunControl control = controls.get(runId);
+        if (control != null) {
+            control.cancel();
         }
+    }
+
+    enum ControlOutcome { APPLIED, NOT_HERE, STALE_ATTEMPT, NOT_SUPPORTED }
+
+    /**
+     * Pause ({@code pause}) or resume a training executing in this process: it pauses before its
+     * next boosting round, reporting {@code run.paused}, and continues on resume with
+     * {@code run.resumed}. A feature-importance run is one SHAP computation without a round
+     * boundary, so it cannot pause: the request is refused with a log line on the run.
+     *
+     * @param attempt the attempt the request is for (0: any); a request for another attempt is stale
+     */
+    Mono<ControlOutcome> pauseOrResume(String runId, int attempt, boolean pause) {
+        RunControl control = controls.get(runId);
+        if (control == null) {
+            if (!importanceRuns.contains(runId)) {
+                return Mono.just(ControlOutcome.NOT_HERE);
+            }
+            return repository.findImportanceByRun(runId)
+                    .flatMap(importance -> reporter.log(new RunRef(runId, DefaultPredictorService.IMPORTANCE_JOB,
+                            importance.tenantId(), importance.attempt()), "explain", "WARN", (pause ? "pause" : "resume")
+                            + " is not supported for feature-importance runs (one SHAP computation with no round "
+                            + "boundary to stop at); the run continues"))
+                    .thenReturn(ControlOutcome.NOT_SUPPORTED);
+        }
+        if (attempt > 0 && attempt != control.attempt()) {
+            return Mono.just(ControlOutcome.STALE_ATTEMPT);
+        }
+        if (pause) {
+            control.pause();
+        } else {
+            control.resume();
+        }
+        return Mono.just(ControlOutcome.APPLIED);
+    }
+
+    // ------------------------------------------------------------------ retry
+
+    /** Outcomes of a retry: a new attempt of a run this service executed before. */
+    private enum Retry { STARTED, DUPLICATE, NOT_YET, REFUSED }
+
+    private record RetryDecision(Retry outcome, String message) {
+    }
+
+    /**
+     * Job-service retries a failed or cancelled run by announcing attempt {@code attempt} of it:
+     * the same training (same predictor, model version, args) becomes pending again and is queued.
+     * While the previous attempt is still stopping here, the retry waits for it (up to two lease
+     * periods). A training that completed here (job-service failed it, e.g. on an expired lease) is
+     * not trained again: the attempt fails with {@code not-retryable} and says why.
+     */
+    void retry(Kind kind, String runId, String jobId, String tenant, int attempt) {
+        Mono<RetryDecision> once = kind == Kind.TRAINING
+                ? repository.findTrainingByRun(runId).flatMap(t -> retryTraining(t, attempt))
+                .defaultIfEmpty(new RetryDecision(Retry.REFUSED, "The predictor of this training was deleted since"))
+                : repository.findImportanceByRun(runId).flatMap(i -> retryImportance(i, attempt))
+                .defaultIfEmpty(new RetryDecision(Retry.REFUSED, "The feature importance of this predictor was deleted "
+                        + "or recomputed by another run since; generate it again instead"));
+        int tries = Math.max(1, properties.leaseSeconds() * 2);
+        Mono.defer(() -> once)
+                .flatMap(decision -> decision.outcome() == Retry.NOT_YET ? Mono.error(new IllegalStateException(
+                        "attempt " + (attempt - 1) + " is still stopping")) : Mono.just(decision))
+                .retryWhen(reactor.util.retry.Retry.fixedDelay(tries, Duration.ofSeconds(1))
+                        .filter(e -> e instanceof IllegalStateException))
+                .onErrorResume(IllegalStateException.class, e -> Mono.just(new RetryDecision(Retry.REFUSED,
+                        "The previous attempt of this run did not stop within " + tries + " s")))
+                .flatMap(decision -> switch (decision.outcome()) {
+                    case STARTED -> Mono.fromRunnable(() -> submit(kind, runId));
+                    case REFUSED -> {
+                        log.info("attempt {} of run {} refused: {}", attempt, runId, decision.message());
+                        RunRef run = new RunRef(runId, jobId, tenant, attempt);
+                        yield tx.transactional(reporter.started(run, DefaultPredictorService.EXECUTOR, properties.leaseSeconds())
+                                .then(reporter.finished(run, RunStatus.FAILED, null,
+                                        new RunEvents.RunError("not-retryable", decision.message()))));
+                    }
+                    default -> Mono.empty();
+                })
+                .subscribe(null, e -> log.error("attempt {} of run {} could not be started", attempt, runId, e));
+    }
+
+    private Mono<RetryDecision> retryTraining(Rows.Training training, int attempt) {
+        if (training.attempt() >= attempt) {
+            return Mono.just(new RetryDecision(Retry.DUPLICATE, null));
+        }
+        return repository.newAttempt(training.id(), attempt).map(moved -> {
+            if (moved) {
+                return new RetryDecision(Retry.STARTED, null);
+            }
+            if (training.status().equals("completed")) {
+                return new RetryDecision(Retry.REFUSED, "This run's training completed here (model version "
+                        + training.version() + ") and is not trained again; start a new training with POST /api/v1/train/");
+            }
+            requestCancel(training.runId());
+            return new RetryDecision(Retry.NOT_YET, null);
+        });
+    }
+
+    private Mono<RetryDecision> retryImportance(Rows.Importance importance, int attempt) {
+        if (importance.attempt() >= attempt) {
+            return Mono.just(new RetryDecision(Retry.DUPLICATE, null));
+        }
+        return repository.newImportanceAttempt(importance.runId(), attempt).map(moved -> moved
+                ? new RetryDecision(Retry.STARTED, null)
+                : importance.status().equals("completed")
+                ? new RetryDecision(Retry.REFUSED, "This feature-importance run completed here and is not computed again")
+                : new RetryDecision(Retry.NOT_YET, null));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -58,6 +58,8 @@ class TrainingApiTest {
         DATASETS.put(TENANT, 3, Datasets.churnCsv(20000, 3));
         DATASETS.put(TENANT, 4, "a,y\n" + "1,yes\n".repeat(50));
         DATASETS.put(TENANT, 5, Datasets.churnCsv(800, 5));
+        DATASETS.put(TENANT, 6, Datasets.churnCsv(60000, 6));
+        DATASETS.put(TENANT, 7, "CustomerID,Tenure,Churn\n" + "C1,3,true\n".repeat(40));
     }
 
     @DynamicPropertySource
@@ -188,7 +190,8 @@ class TrainingApiTest {
 
     @Test
     void cancel_stopsARunningTraining_andQueuedTrainingsStayPending() {
-        JsonNode big = train(ALICE, churn("big" + NAMES.incrementAndGet(), 3, false, null));
+        // 60k rows: enough rounds left when the cancel lands, even on an idle host
+        JsonNode big = train(ALICE, churn("big" + NAMES.incrementAndGet(), 6, false, null));
         long bigId = big.get("id").asLong();
         String runId = big.get("run_id").asString();
         JsonNode queued = train(ALICE, churn("queued" + NAMES.incrementAndGet(), 5, false, null));
@@ -209,6 +212,164 @@ class TrainingApiTest {
         assertThat(finished.get("data").get("status").asString()).isEqualTo("cancelled");
         awaitStatus(ALICE, queued.get("id").asLong(), "completed");
         post(ALICE, "/api/v1/ray/terminate_ray_job?ray_job_id=" + runId + "&usage=training", null, 409);
+    }
+
+    @Test
+    void pauseAndResume_fromTheControlTopic_holdTheTrainingAtARoundBoundary() throws Exception {
+        JsonNode big = train(ALICE, churn("pause" + NAMES.incrementAndGet(), 6, false, null));
+        long id = big.get("id").asLong();
+        String runId = big.get("run_id").asString();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> count(runId, "run.progress") > 0);
+        // a request for another attempt of the run is stale: the training goes on
+        control(runId, EventTypes.RUN_PAUSE_REQUESTED, 2);
+        long before = count(runId, "run.progress");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> count(runId, "run.progress") >= before + 5);
+        assertThat(count(runId, "run.paused")).isZero();
+
+        control(runId, EventTypes.RUN_PAUSE_REQUESTED, 1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> count(runId, "run.paused") == 1);
+        assertThat(item(ALICE, id).get("train_status").asString()).isEqualTo("paused");
+        delete(ALICE, "/api/v1/train/delete/" + id, 409);
+        long atPause = count(runId, "run.progress");
+        Thread.sleep(2000);
+        assertThat(count(runId, "run.progress")).as("no boosting round while paused").isEqualTo(atPause);
+
+        control(runId, EventTypes.RUN_RESUME_REQUESTED, 1);
+        awaitStatus(ALICE, id, "completed");
+        List<String> types = events(runId).stream().map(e -> e.get("type").asString()).toList();
+        int paused = types.indexOf("run.paused");
+        int resumed = types.indexOf("run.resumed");
+        assertThat(paused).isPositive().isLessThan(resumed);
+        assertThat(types.subList(paused, resumed)).doesNotContain("run.progress");
+        assertThat(types.indexOf("run.finished")).isGreaterThan(resumed);
+        assertThat(count(runId, "run.progress")).as("every round ran, once").isEqualTo(150);
+    }
+
+    @Test
+    void retry_fromJobService_trainsTheNewAttemptOfTheSameRun() throws Exception {
+        String name = "retry" + NAMES.incrementAndGet();
+        Map<String, Object> request = request(name, 7, "Classification",
+                List.of(Map.of("column_name", "CustomerID", "data_type", "String", "attribute_name", "Id"),
+                        Map.of("column_name", "Churn", "data_type", "Boolean", "attribute_name", "Target")), false, null);
+        JsonNode created = train(ALICE, request);
+        long id = created.get("id").asLong();
+        String runId = created.get("run_id").asString();
+        assertThat(awaitStatus(ALICE, id, "failed").get("error").get("code").asString()).isEqualTo("one-class");
+
+        DATASETS.put(TENANT, 7, Datasets.churnCsv(600, 7));  // the data was fixed; job-service retries the run
+        publishRunCreated(runId, codec.mapper().valueToTree(request), 2);
+        JsonNode item = awaitStatus(ALICE, id, "completed");
+        assertThat(item.get("run_id").asString()).isEqualTo(runId);
+        assertThat(item.get("model_version").asInt()).isEqualTo(1);
+        assertThat(item.get("error").isNull()).isTrue();
+        assertThat(startedAttempts(runId)).containsExactly(1, 2);
+        JsonNode finished = events(runId).stream().filter(e -> e.get("type").asString().equals("run.finished"))
+                .reduce((first, second) -> second).orElseThrow();
+        assertThat(finished.get("data").get("status").asString()).isEqualTo("completed");
+
+        // the same attempt announced again changes nothing; a completed training is not trained again
+        publishRunCreated(runId, codec.mapper().valueToTree(request), 2);
+        publishRunCreated(runId, codec.mapper().valueToTree(request), 3);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> count(runId, "run.finished") == 3);
+        JsonNode refused = events(runId).stream().filter(e -> e.get("type").asString().equals("run.finished"))
+                .reduce((first, second) -> second).orElseThrow();
+        assertThat(refused.get("data").get("status").asString()).isEqualTo("failed");
+        assertThat(refused.get("data").get("error").get("code").asString()).isEqualTo("not-retryable");
+        assertThat(startedAttempts(runId)).containsExactly(1, 2, 3);
+        assertThat(item(ALICE, id).get("train_status").asString()).isEqualTo("completed");
+    }
+
+    @Test
+    void anExternalEnginesResult_withItsModel_isCheckedStoredAndServed() throws Exception {
+        // a trained model and its preprocess artifact, as an external engine would have them
+        long source = train(ALICE, churn("src" + NAMES.incrementAndGet(), 5, false, null)).get("id").asLong();
+        awaitStatus(ALICE, source, "completed");
+        byte[] model = web.get().uri("/internal/v1/models/" + source + "/files/model.json?tenant=" + TENANT)
+                .header("Authorization", SERVICE).exchange().expectStatus().isOk().expectBody(byte[].class)
+                .returnResult().getResponseBody();
+        JsonNode preprocess = get(SERVICE, "/internal/v1/models/" + source + "/files/preprocess.json?tenant=" + TENANT, 200);
+
+        // the only worker is held by a paused training, so the next training stays pending for the engine
+        JsonNode big = train(ALICE, churn("hold" + NAMES.incrementAndGet(), 6, false, null));
+        String bigRun = big.get("run_id").asString();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> count(bigRun, "run.progress") > 0);
+        control(bigRun, EventTypes.RUN_PAUSE_REQUESTED, 1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> count(bigRun, "run.paused") == 1);
+        try {
+            externalResultWhileTheWorkerIsHeld(model, preprocess);
+        } finally {
+            control(bigRun, EventTypes.RUN_RESUME_REQUESTED, 1);
+        }
+        awaitStatus(ALICE, big.get("id").asLong(), "completed");
+    }
+
+    void externalResultWhileTheWorkerIsHeld(byte[] model, JsonNode preprocess) {
+        JsonNode external = train(ALICE, churn("ext" + NAMES.incrementAndGet(), 5, false, null));
+        long id = external.get("id").asLong();
+        String runId = external.get("run_id").asString();
+        String token = get(SERVICE, "/internal/v1/runs/" + runId + "/callback?tenant=" + TENANT, 200).get("callback_token").asString();
+        String encoded = java.util.Base64.getEncoder().encodeToString(model);
+
+        callback(token, Map.of("train_id", id, "result", Map.of("model", encoded)), 400, "result.preprocess");
+        callback(token, Map.of("train_id", id, "result", Map.of("model", "%%%", "preprocess", preprocess)), 400, "result.model");
+        callback(token, Map.of("train_id", id, "result", Map.of("model", java.util.Base64.getEncoder()
+                .encodeToString("not a model".getBytes()), "preprocess", preprocess)), 400, "result.model");
+        var narrower = (tools.jackson.databind.node.ObjectNode) preprocess.deepCopy();
+        ((tools.jackson.databind.node.ArrayNode) narrower.get("features")).remove(0);
+        callback(token, Map.of("train_id", id, "result", Map.of("model", encoded, "preprocess", narrower)), 400, "result.model");
+        var regression = (tools.jackson.databind.node.ObjectNode) preprocess.deepCopy();
+        regression.put("problem_type", "Regression");
+        callback(token, Map.of("train_id", id, "result", Map.of("model", encoded, "preprocess", regression)), 400,
+                "result.preprocess");
+        assertThat(item(ALICE, id).get("train_status").asString()).as("bad uploads change nothing").isEqualTo("pending");
+        get(SERVICE, "/internal/v1/models/" + id + "?tenant=" + TENANT, 409);
+
+        Map<String, Object> good = Map.of("train_id", id, "result", Map.of("model", encoded, "preprocess", preprocess,
+                "metrics", Map.of("accuracy", 0.91)));
+        assertThat(callback(token, good, 200, null).get("status").asString()).isEqualTo("accepted");
+        assertThat(callback(token, good, 200, null).get("status").asString()).isEqualTo("already-applied");
+        JsonNode item = item(ALICE, id);
+        assertThat(item.get("train_status").asString()).isEqualTo("completed");
+        assertThat(item.get("active_model_version").asInt()).isEqualTo(1);
+        assertThat(item.get("accuracy").asDouble()).isEqualTo(0.91);
+        JsonNode served = get(SERVICE, "/internal/v1/models/" + id + "?tenant=" + TENANT, 200);
+        assertThat(served.get("preprocess_id").asLong()).isPositive();
+        assertThat(served.get("booster").asString()).isEqualTo("gbtree");
+        byte[] stored = web.get().uri("/internal/v1/models/" + id + "/files/model.json?tenant=" + TENANT)
+                .header("Authorization", SERVICE).exchange().expectStatus().isOk().expectBody(byte[].class)
+                .returnResult().getResponseBody();
+        assertThat(JSON.readTree(stored).get("learner").get("gradient_booster").get("model").get("trees").size())
+                .isEqualTo(JSON.readTree(model).get("learner").get("gradient_booster").get("model").get("trees").size());
+        JsonNode finished = events(runId).stream().filter(e -> e.get("type").asString().equals("run.finished"))
+                .findFirst().orElseThrow();
+        assertThat(finished.get("data").get("status").asString()).isEqualTo("completed");
+        assertThat(finished.get("data").get("result").get("model_version").asInt()).isEqualTo(1);
+        assertThat(count(runId, "run.started")).isEqualTo(1);
+    }
+
+    JsonNode callback(String token, Object body, int status, String field) {
+        JsonNode answer = web.post().uri("/api/v1/train/result").header("X-Callback-Token", token)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange().expectStatus().isEqualTo(status)
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        if (field != null) {
+            assertThat(answer.get("errors").findValuesAsString("field")).as(answer.toString()).contains(field);
+        }
+        return answer;
+    }
+
+    void control(String runId, String type, int attempt) throws Exception {
+        var event = codec.event("/runstream/job-service", type, runId, TENANT, new RunEvents.ControlRequested(runId,
+                "training/tabular", "training-service", attempt, "alice", "test"));
+        kafka.send(topics.runControl(), runId, codec.write(event)).get();
+    }
+
+    long count(String runId, String type) {
+        return events(runId).stream().filter(e -> e.get("type").asString().equals(type)).count();
+    }
+
+    List<Integer> startedAttempts(String runId) {
+        return events(runId).stream().filter(e -> e.get("type").asString().equals("run.started"))
+                .map(e -> e.get("data").get("attempt").asInt()).toList();
     }
 
     @Test
@@ -286,9 +447,13 @@ class TrainingApiTest {
     }
 
     void publishRunCreated(String runId, JsonNode args) throws Exception {
+        publishRunCreated(runId, args, 1);
+    }
+
+    void publishRunCreated(String runId, JsonNode args, int attempt) throws Exception {
         var event = codec.event("/runstream/job-service", EventTypes.RUN_CREATED, runId, TENANT,
                 new RunEvents.RunCreated(runId, "training/tabular", "training-service", "alice", null, args, 0, List.of(),
-                        null, 1, Instant.now()));
+                        null, attempt, Instant.now()));
         kafka.send(topics.runEvents(), runId, codec.write(event)).get();
     }
 
