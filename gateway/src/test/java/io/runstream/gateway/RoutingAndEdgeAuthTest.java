@@ -36,10 +36,7 @@ class RoutingAndEdgeAuthTest {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        for (String service : List.of("auth", "job", "dataset", "training", "inference")) {
-            registry.add("runstream.gateway.services." + service, () -> STUBS.uri(service).toString());
-        }
-        registry.add("runstream.security.jwks-uri", STUBS::jwksUri);
+        STUBS.registerAll(registry);
     }
 
     @Autowired
