@@ -39,15 +39,30 @@ summary() {
     END { printf "%s %.2f %.2f %d\n", rps, p50, p99, non2xx }'
 }
 
+# CPU seconds (user + system) used so far by the local process listening on a port; 0 when it cannot be found
+port_pid() { ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true; }
+cpu_seconds() {
+  local pid; pid=$(port_pid "$1")
+  if [[ -n "$pid" ]]; then awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$pid/stat"; else echo 0; fi
+}
+gateway_port=${GATEWAY##*:}; gateway_port=${gateway_port%%/*}
+direct_port=${DIRECT##*:}; direct_port=${direct_port%%/*}
+
+# -> "requests/s p50_ms p99_ms non2xx gateway_cpu_ms_per_request service_cpu_ms_per_request"
 saturate() {
   wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -H "Authorization: Bearer $TOKEN" "$1$PATH_UNDER_TEST" >/dev/null  # warm-up
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$1$PATH_UNDER_TEST" \
-    | tee /dev/stderr | summary
+  local g0 s0 out requests
+  g0=$(cpu_seconds "$gateway_port"); s0=$(cpu_seconds "$direct_port")
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$1$PATH_UNDER_TEST")
+  echo "$out" >&2
+  requests=$(grep -o '[0-9]* requests in' <<<"$out" | cut -d' ' -f1)
+  echo "$(summary <<<"$out") $(awk -v g0="$g0" -v g1="$(cpu_seconds "$gateway_port")" -v s0="$s0" \
+      -v s1="$(cpu_seconds "$direct_port")" -v n="$requests" 'BEGIN { printf "%.2f %.2f", (g1 - g0) * 1000 / n, (s1 - s0) * 1000 / n }')"
 }
 
 echo "load before: $(uptime)"
-read -r d_rps d_p50 d_p99 d_err < <(saturate "$DIRECT")
-read -r g_rps g_p50 g_p99 g_err < <(saturate "$GATEWAY")
+read -r d_rps d_p50 d_p99 d_err _ d_svc_cpu < <(saturate "$DIRECT")
+read -r g_rps g_p50 g_p99 g_err g_gw_cpu g_svc_cpu < <(saturate "$GATEWAY")
 echo "load after saturation: $(uptime)"
 RATE=${RATE:-$(awk -v r="$d_rps" 'BEGIN { printf "%d", r / 2 }')}
 
@@ -65,6 +80,7 @@ echo "== saturation (wrk -t$THREADS -c$CONNECTIONS -d$DURATION)"
 printf 'direct  %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s\n' "$d_rps" "$d_p50" "$d_p99" "$d_err"
 printf 'gateway %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s\n' "$g_rps" "$g_p50" "$g_p99" "$g_err"
 awk -v g="$g_rps" -v d="$d_rps" 'BEGIN { printf "throughput ratio gateway/direct: %.2fx (target >= 0.6x)\n", g / d }'
+echo "CPU per request: gateway $g_gw_cpu ms; service $d_svc_cpu ms direct, $g_svc_cpu ms behind the gateway"
 echo "== open loop at $RATE req/s for ${OPEN_SECONDS}s (OpenLoad.java)"
 echo "direct  $direct_open"
 echo "gateway $gateway_open"
