@@ -110,6 +110,17 @@ class RoutingAndEdgeAuthTest {
         }
     }
 
+    /** Routes are matched before the gateway's own endpoints; none of them may capture those. */
+    @Test
+    void theGatewaysOwnEndpoints_areServedByTheGateway() {
+        web.get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP").jsonPath("$.service").doesNotExist();
+        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("gateway_proxy_requests_seconds"));
+        web.get().uri("/api/v1/health").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.version").isNotEmpty().jsonPath("$.services['job-service']").exists();
+    }
+
     @Test
     void dotSegments_cannotReachInternalEndpoints() {
         for (String path : List.of("/api/v1/runs/%2E%2E/%2E%2E/%2E%2E/internal/v1/x", "/api/v1/runs/%252E%252E/internal",
