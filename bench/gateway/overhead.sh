@@ -73,6 +73,16 @@ open_loop() {
 direct_open=$(open_loop "$DIRECT")
 gateway_open=$(open_loop "$GATEWAY")
 echo "load after open loop: $(uptime)"
+# when the gateway path saturates below the direct rate, half of *its* saturation shows the added latency at a
+# rate both paths sustain
+LOW_RATE=$(awk -v r="$g_rps" 'BEGIN { printf "%d", r / 2 }')
+if (( LOW_RATE < RATE )); then
+  full_rate=$RATE; RATE=$LOW_RATE
+  direct_low=$(open_loop "$DIRECT")
+  gateway_low=$(open_loop "$GATEWAY")
+  RATE=$full_rate
+  echo "load after second open loop: $(uptime)"
+fi
 field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
 
 echo
@@ -87,3 +97,11 @@ echo "gateway $gateway_open"
 awk -v g50="$(field p50 "$gateway_open")" -v d50="$(field p50 "$direct_open")" \
     -v g99="$(field p99 "$gateway_open")" -v d99="$(field p99 "$direct_open")" \
     'BEGIN { printf "added latency: p50 %+.2f ms, p99 %+.2f ms (target p99 <= +2 ms)\n", g50 - d50, g99 - d99 }'
+if [[ -n "${gateway_low:-}" ]]; then
+  echo "== open loop at $LOW_RATE req/s (half of the gateway's saturation) for ${OPEN_SECONDS}s"
+  echo "direct  $direct_low"
+  echo "gateway $gateway_low"
+  awk -v g50="$(field p50 "$gateway_low")" -v d50="$(field p50 "$direct_low")" \
+      -v g99="$(field p99 "$gateway_low")" -v d99="$(field p99 "$direct_low")" \
+      'BEGIN { printf "added latency: p50 %+.2f ms, p99 %+.2f ms\n", g50 - d50, g99 - d99 }'
+fi

@@ -158,6 +158,8 @@ class RoutingAndEdgeAuthTest {
                 .exchange().expectStatus().isOk().expectBody(JSON).returnResult();
         String generated = result.getResponseHeaders().getFirst("X-Request-Id");
         assertThat(generated).isNotBlank();
+        assertThat(result.getResponseHeaders().get("X-Request-Id")).as("the service echoes it too; one header remains")
+                .containsExactly(generated);
         assertThat(headers(result.getResponseBody())).containsEntry("x-request-id", generated);
     }
 

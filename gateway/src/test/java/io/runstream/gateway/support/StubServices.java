@@ -153,6 +153,10 @@ public final class StubServices {
             Map<String, String> headers = new LinkedHashMap<>();
             request.requestHeaders().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
             echo.put("headers", headers);
+            String requestId = request.requestHeaders().get("X-Request-Id");
+            if (requestId != null) {
+                response.header("X-Request-Id", requestId); // as every service does (platform RequestIdWebFilter)
+            }
             return Mono.from(json(response, 200, echo));
         }));
     }
