@@ -91,17 +91,17 @@ printf 'direct  %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s\n' "$d_rps" 
 printf 'gateway %8.1f req/s  p50 %7.2f ms  p99 %7.2f ms  non-2xx %s\n' "$g_rps" "$g_p50" "$g_p99" "$g_err"
 awk -v g="$g_rps" -v d="$d_rps" 'BEGIN { printf "throughput ratio gateway/direct: %.2fx (target >= 0.6x)\n", g / d }'
 echo "CPU per request: gateway $g_gw_cpu ms; service $d_svc_cpu ms direct, $g_svc_cpu ms behind the gateway"
-echo "== open loop at $RATE req/s for ${OPEN_SECONDS}s (OpenLoad.java)"
-echo "direct  $direct_open"
-echo "gateway $gateway_open"
-awk -v g50="$(field p50 "$gateway_open")" -v d50="$(field p50 "$direct_open")" \
-    -v g99="$(field p99 "$gateway_open")" -v d99="$(field p99 "$direct_open")" \
-    'BEGIN { printf "added latency: p50 %+.2f ms, p99 %+.2f ms (target p99 <= +2 ms)\n", g50 - d50, g99 - d99 }'
+# open_loop_report TITLE DIRECT_LINE GATEWAY_LINE
+open_loop_report() {
+  echo "== $1"
+  echo "direct  $2"
+  echo "gateway $3"
+  awk -v g50="$(field p50 "$3")" -v d50="$(field p50 "$2")" -v g99="$(field p99 "$3")" -v d99="$(field p99 "$2")" \
+      'BEGIN { printf "added latency: p50 %+.2f ms, p99 %+.2f ms (target p99 <= +2 ms)\n", g50 - d50, g99 - d99 }'
+}
+open_loop_report "open loop at $RATE req/s (half of the direct saturation) for ${OPEN_SECONDS}s (OpenLoad.java)" \
+  "$direct_open" "$gateway_open"
 if [[ -n "${gateway_low:-}" ]]; then
-  echo "== open loop at $LOW_RATE req/s (half of the gateway's saturation) for ${OPEN_SECONDS}s"
-  echo "direct  $direct_low"
-  echo "gateway $gateway_low"
-  awk -v g50="$(field p50 "$gateway_low")" -v d50="$(field p50 "$direct_low")" \
-      -v g99="$(field p99 "$gateway_low")" -v d99="$(field p99 "$direct_low")" \
-      'BEGIN { printf "added latency: p50 %+.2f ms, p99 %+.2f ms\n", g50 - d50, g99 - d99 }'
+  open_loop_report "open loop at $LOW_RATE req/s (half of the gateway's saturation) for ${OPEN_SECONDS}s" \
+    "$direct_low" "$gateway_low"
 fi
