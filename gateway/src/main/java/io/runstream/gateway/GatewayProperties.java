@@ -19,6 +19,10 @@ import java.util.Map;
  * @param rateLimit   token buckets per principal, per tenant and per anonymous client address; failed-login throttling
  * @param requestSize the largest request body accepted at the edge
  * @param cors        the browser origins allowed to call the API
+ * @param tokens      how long a verified bearer token's signature check is reused
+ * @param observeSecurity whether Spring Security's own observations (a span and timer per filter-chain phase,
+ *                    authentication and authorization) are recorded; the request's server and proxy observations,
+ *                    which carry the trace to the services, are recorded either way
  */
 @ConfigurationProperties("runstream.gateway")
 public record GatewayProperties(
@@ -27,7 +31,9 @@ public record GatewayProperties(
         @DefaultValue ApiKeys apiKeys,
         @DefaultValue RateLimit rateLimit,
         @DefaultValue RequestSize requestSize,
-        @DefaultValue Cors cors) {
+        @DefaultValue Cors cors,
+        @DefaultValue Tokens tokens,
+        @DefaultValue("false") boolean observeSecurity) {
 
     public record Services(
             @DefaultValue("http://localhost:8081") URI auth,
@@ -120,5 +126,13 @@ public record GatewayProperties(
      * @param maxAge         how long a browser may cache a preflight answer
      */
     public record Cors(@DefaultValue List<String> allowedOrigins, @DefaultValue("30m") Duration maxAge) {
+    }
+
+    /**
+     * @param cacheTtl   how long a bearer token whose signature and claims were verified is accepted again without a
+     *                   new signature check (never past its {@code exp}); 0 verifies every request
+     * @param maxEntries upper bound of tokens remembered; beyond it new tokens are verified every time
+     */
+    public record Tokens(@DefaultValue("60s") Duration cacheTtl, @DefaultValue("10000") int maxEntries) {
     }
 }

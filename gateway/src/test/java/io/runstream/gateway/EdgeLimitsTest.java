@@ -38,10 +38,7 @@ class EdgeLimitsTest {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        for (String service : List.of("auth", "job", "dataset", "training", "inference")) {
-            registry.add("runstream.gateway.services." + service, () -> STUBS.uri(service).toString());
-        }
-        registry.add("runstream.security.jwks-uri", STUBS::jwksUri);
+        STUBS.registerAll(registry);
     }
 
     @Autowired

@@ -36,10 +36,7 @@ class RoutingAndEdgeAuthTest {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        for (String service : List.of("auth", "job", "dataset", "training", "inference")) {
-            registry.add("runstream.gateway.services." + service, () -> STUBS.uri(service).toString());
-        }
-        registry.add("runstream.security.jwks-uri", STUBS::jwksUri);
+        STUBS.registerAll(registry);
     }
 
     @Autowired
@@ -113,6 +110,17 @@ class RoutingAndEdgeAuthTest {
         }
     }
 
+    /** Routes are matched before the gateway's own endpoints; none of them may capture those. */
+    @Test
+    void theGatewaysOwnEndpoints_areServedByTheGateway() {
+        web.get().uri("/actuator/health").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP").jsonPath("$.service").doesNotExist();
+        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("gateway_proxy_requests_seconds"));
+        web.get().uri("/api/v1/health").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.version").isNotEmpty().jsonPath("$.services['job-service']").exists();
+    }
+
     @Test
     void dotSegments_cannotReachInternalEndpoints() {
         for (String path : List.of("/api/v1/runs/%2E%2E/%2E%2E/%2E%2E/internal/v1/x", "/api/v1/runs/%252E%252E/internal",
@@ -150,6 +158,8 @@ class RoutingAndEdgeAuthTest {
                 .exchange().expectStatus().isOk().expectBody(JSON).returnResult();
         String generated = result.getResponseHeaders().getFirst("X-Request-Id");
         assertThat(generated).isNotBlank();
+        assertThat(result.getResponseHeaders().get("X-Request-Id")).as("the service echoes it too; one header remains")
+                .containsExactly(generated);
         assertThat(headers(result.getResponseBody())).containsEntry("x-request-id", generated);
     }
 

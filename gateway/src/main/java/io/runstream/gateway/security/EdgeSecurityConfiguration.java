@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.GrantedAuthority;
@@ -31,6 +32,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,6 +60,7 @@ class EdgeSecurityConfiguration {
 
         // a stale token sent along to login or refresh must not block them: public paths read no bearer token
         ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
+        ReactiveJwtDecoder bearerDecoder = bearerDecoder(decoder, properties.tokens());
 
         http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -70,7 +73,7 @@ class EdgeSecurityConfiguration {
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(server -> server
                         .bearerTokenConverter(exchange -> publicPaths.matches(exchange) ? Mono.empty() : bearer.convert(exchange))
-                        .jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(EdgeSecurityConfiguration::authentication))
+                        .jwt(jwt -> jwt.jwtDecoder(bearerDecoder).jwtAuthenticationConverter(EdgeSecurityConfiguration::authentication))
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(entryPoint))
                 .addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
@@ -81,6 +84,25 @@ class EdgeSecurityConfiguration {
             http.cors(cors -> cors.configurationSource(corsSource(properties.cors())));
         }
         return http.build();
+    }
+
+    /** The platform's decoder, with verified tokens remembered for a while unless the cache is switched off. */
+    static ReactiveJwtDecoder bearerDecoder(ReactiveJwtDecoder decoder, GatewayProperties.Tokens tokens) {
+        if (tokens.cacheTtl().isZero() || tokens.cacheTtl().isNegative() || tokens.maxEntries() <= 0) {
+            return decoder;
+        }
+        return new CachingJwtDecoder(decoder, tokens, Clock.systemUTC());
+    }
+
+    /**
+     * Spring Security records an observation (a span and a timer) for each phase of its filter chain,
+     * for the authentication and for the authorization of every request: several spans per request that
+     * say little the request's own server span does not. Off unless {@code runstream.gateway.observe-security}.
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings(GatewayProperties properties) {
+        return properties.observeSecurity() ? SecurityObservationSettings.withDefaults().build()
+                : SecurityObservationSettings.noObservations();
     }
 
     static UrlBasedCorsConfigurationSource corsSource(GatewayProperties.Cors cors) {

@@ -2,6 +2,7 @@ package io.runstream.gateway.support;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import org.reactivestreams.Publisher;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +66,14 @@ public final class StubServices {
 
     public String jwksUri() {
         return uri("auth") + "/.well-known/jwks.json";
+    }
+
+    /** Points the gateway's routes at these stubs, and its JWKS at the auth stub's. */
+    public void registerAll(DynamicPropertyRegistry registry) {
+        for (String service : List.of("auth", "job", "dataset", "training", "inference")) {
+            registry.add("runstream.gateway.services." + service, () -> uri(service).toString());
+        }
+        registry.add("runstream.security.jwks-uri", this::jwksUri);
     }
 
     /** A port on which nothing listens: a service that is down. */
@@ -143,6 +153,10 @@ public final class StubServices {
             Map<String, String> headers = new LinkedHashMap<>();
             request.requestHeaders().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
             echo.put("headers", headers);
+            String requestId = request.requestHeaders().get("X-Request-Id");
+            if (requestId != null) {
+                response.header("X-Request-Id", requestId); // as every service does (platform RequestIdWebFilter)
+            }
             return Mono.from(json(response, 200, echo));
         }));
     }
