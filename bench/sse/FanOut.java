@@ -39,6 +39,7 @@ public class FanOut {
 
     private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":\"([^\"]+)\"");
     private static final long[] LATENCY_MS = new long[120_001];
+    private static final Object REGISTRATION = new Object();
 
     public static void main(String[] args) throws Exception {
         int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -52,20 +53,27 @@ public class FanOut {
         Selector selector = Selector.open();
         String request = "GET /api/v1/events/runs?job_id=system/echo HTTP/1.1\r\nHost: " + base.getHost()
                 + "\r\nAuthorization: Bearer " + token + "\r\nAccept: text/event-stream\r\n\r\n";
-        for (int i = 0; i < subscribers; i++) {
-            SocketChannel channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            channel.connect(new InetSocketAddress(base.getHost(), base.getPort()));
-            Subscriber s = new Subscriber(channel, request);
-            all.add(s);
-            channel.register(selector, SelectionKey.OP_CONNECT, s);
-        }
         Thread io = new Thread(() -> drive(selector), "fan-out-io");
         io.setDaemon(true);
         io.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        // connect in waves of at most 200 unanswered connections: thousands of simultaneous SYNs overflow the
+        // server's accept backlog and the kernel's retransmission back-off would dominate the ramp-up
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (all.stream().filter(s -> s.open).count() < subscribers && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+            long answered = all.stream().filter(s -> s.open || s.refused).count();
+            int batch = (int) Math.min(subscribers - all.size(), Math.max(0, 200 - (all.size() - answered)));
+            for (int i = 0; i < batch; i++) {
+                SocketChannel channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                channel.connect(new InetSocketAddress(base.getHost(), base.getPort()));
+                Subscriber s = new Subscriber(channel, request);
+                all.add(s);
+                synchronized (REGISTRATION) {
+                    selector.wakeup();
+                    channel.register(selector, SelectionKey.OP_CONNECT, s);
+                }
+            }
+            Thread.sleep(50);
         }
         long open = all.stream().filter(s -> s.open).count();
         System.out.printf("%d of %d subscribers open (%d refused)%n", open, subscribers,
@@ -159,6 +167,9 @@ public class FanOut {
         ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
         while (true) {
             try {
+                synchronized (REGISTRATION) {
+                    // lets the main thread register new channels between two selects
+                }
                 selector.select();
                 for (SelectionKey key : selector.selectedKeys()) {
                     Subscriber s = (Subscriber) key.attachment();
@@ -183,6 +194,9 @@ public class FanOut {
                             }
                         }
                     } catch (IOException e) {
+                        if (!s.open) {
+                            s.refused = true; // never got its stream: counts as answered for the ramp-up
+                        }
                         s.open = false;
                         key.cancel();
                     }
@@ -196,6 +210,7 @@ public class FanOut {
 
     /** One SSE connection: HTTP headers, then chunked body decoded, then SSE lines. */
     static final class Subscriber {
+        // written by the I/O thread, read by the main thread
         final SocketChannel channel;
         final String request;
         volatile boolean open;
