@@ -55,11 +55,17 @@ class PredictionIds {
         }
         Mono<Void> next = reserve.apply(block).collectList()
                 .doOnNext(reserved -> {
+                    if (reserved.isEmpty()) {
+                        throw new IllegalStateException("no prediction ids could be reserved");
+                    }
                     ids.addAll(reserved);
                     left.addAndGet(reserved.size());
                 })
                 .then()
-                .doFinally(signal -> refill.set(null))
+                // cleared before waiting callers hear of the end: one that finds the ids taken by others starts
+                // a new reservation instead of re-subscribing to this finished one (an endless synchronous loop)
+                .doOnTerminate(() -> refill.set(null))
+                .doOnCancel(() -> refill.set(null))
                 .cache();
         return refill.compareAndSet(null, next) ? next : refill();
     }
