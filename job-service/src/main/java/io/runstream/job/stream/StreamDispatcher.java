@@ -147,11 +147,10 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         position = event.pos();
         for (Subscriber subscriber : subscribers) {
             if (subscriber.tenant.equals(event.tenant()) && subscriber.wants.test(event)) {
-                Sinks.EmitResult result = subscriber.sink.tryEmitNext(event);
-                if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
+                if (subscriber.queued.incrementAndGet() > properties.subscriberBuffer()) {
                     subscribers.remove(subscriber);
                     subscriber.sink.tryEmitError(new SubscriberOverflow());
-                } else if (result.isFailure()) {
+                } else if (subscriber.sink.tryEmitNext(event).isFailure()) {
                     subscribers.remove(subscriber);
                 }
             }
@@ -163,15 +162,18 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
      * which it must replay up to from the database itself. Holds only the in-memory delivery lock.
      */
     Registration register(String tenant, Predicate<StreamEvent> wants) {
-        Sinks.Many<StreamEvent> sink = Sinks.many().unicast()
-                .onBackpressureBuffer(Queues.<StreamEvent>get(properties.subscriberBuffer()).get());
+        // a queue that grows in small chunks, bounded by the subscriber's own count: an idle stream costs a few
+        // hundred bytes instead of a preallocated array of subscriber-buffer slots (thousands of streams per replica)
+        Sinks.Many<StreamEvent> sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<StreamEvent>unbounded(16).get());
         Subscriber subscriber = new Subscriber(tenant, wants, sink);
         long at;
         synchronized (delivery) {
             subscribers.add(subscriber);
             at = position;
         }
-        Flux<StreamEvent> live = sink.asFlux().doFinally(signal -> subscribers.remove(subscriber));
+        Flux<StreamEvent> live = sink.asFlux()
+                .doOnNext(event -> subscriber.queued.decrementAndGet())
+                .doFinally(signal -> subscribers.remove(subscriber));
         return new Registration(at, live, () -> subscribers.remove(subscriber));
     }
 
@@ -192,6 +194,8 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         final String tenant;
         final Predicate<StreamEvent> wants;
         final Sinks.Many<StreamEvent> sink;
+        /** Events handed to the sink and not yet taken by the stream; above subscriber-buffer it is dropped. */
+        final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
 
         Subscriber(String tenant, Predicate<StreamEvent> wants, Sinks.Many<StreamEvent> sink) {
             this.tenant = tenant;

@@ -26,11 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Positions are given after commit: a reader that keeps asking for "pos > last" — as the fan-out and every
  * resuming client do — must see every committed event exactly once, also one whose transaction commits
  * long after others that started later, and the positions must stay dense when transactions roll back.
+ * A subscriber that does not keep up is cut off with an overflow instead of buffering without bound.
  */
 @RealInfrastructure
 @DirtiesContext
-@SpringBootTest
-class StreamSequencerTest {
+@SpringBootTest(properties = "runstream.job.stream.subscriber-buffer=5")
+class DurableStreamTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String TENANT = "sequencer-test";
@@ -39,6 +40,8 @@ class StreamSequencerTest {
     StreamLog streamLog;
     @Autowired
     TransactionalOperator tx;
+    @Autowired
+    StreamDispatcher dispatcher;
 
     private Mono<Void> append(String runId, int n) {
         return streamLog.append("evt-" + runId + "-" + n, TENANT, runId, "test/job", "run.progress", Instant.now(), 1,
@@ -108,5 +111,25 @@ class StreamSequencerTest {
                 Collectors.mapping(e -> e.data().path("n").asInt(), Collectors.toList())));
         byRun.forEach((run, ns) -> assertThat(ns).as(run).isSorted());
         assertThat(byRun.get("run-3")).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    @Test
+    void aSubscriberThatDoesNotKeepUp_getsItsBufferThenAnOverflow_andIsDropped() {
+        String tenant = "slow-" + System.nanoTime();
+        int before = dispatcher.subscriberCount();
+        StreamDispatcher.Registration slow = dispatcher.register(tenant, event -> true);
+        assertThat(dispatcher.subscriberCount()).isEqualTo(before + 1);
+        // the subscriber takes nothing while 8 events arrive; its buffer holds 5
+        Flux.range(0, 8).concatMap(n -> tx.transactional(streamLog.append("slow-" + tenant + "-" + n, tenant, "run-slow",
+                "test/job", "run.progress", Instant.now(), 1, null, JSON.valueToTree(Map.of("n", n))))).blockLast();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> dispatcher.subscriberCount() == before);
+
+        List<Integer> received = new ArrayList<>();
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        slow.live().doOnNext(e -> received.add(e.data().path("n").asInt())).doOnError(ended::set).onErrorComplete()
+                .blockLast(Duration.ofSeconds(10));
+        assertThat(received).containsExactly(0, 1, 2, 3, 4);
+        assertThat(ended.get()).isInstanceOf(StreamDispatcher.SubscriberOverflow.class);
     }
 }
