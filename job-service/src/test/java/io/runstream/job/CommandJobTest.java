@@ -48,14 +48,11 @@ class CommandJobTest {
     }
 
     private String run(String jobId, String args) {
-        return send("POST", "/api/v1/runs", alice, "{\"job_id\":\"" + jobId + "\",\"args\":" + args + "}", 201)
-                .path("run_id").asString();
+        return JobServiceTestSupport.createRun(web, alice, jobId, args);
     }
 
     private JsonNode awaitStatus(String runId, String status) {
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(150))
-                .until(() -> send("GET", "/api/v1/runs/" + runId, alice, null, 200).path("status").asString().equals(status));
-        return send("GET", "/api/v1/runs/" + runId, alice, null, 200);
+        return JobServiceTestSupport.awaitStatus(web, alice, runId, status, Duration.ofSeconds(40));
     }
 
     @Test

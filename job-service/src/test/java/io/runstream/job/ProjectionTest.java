@@ -13,7 +13,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.http.MediaType;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.TestPropertySource;
@@ -72,14 +71,11 @@ class ProjectionTest {
     }
 
     private JsonNode run(String runId) {
-        return JSON.readTree(web.get().uri("/api/v1/runs/" + runId).header("Authorization", alice).exchange()
-                .expectStatus().isOk().expectBody().returnResult().getResponseBody());
+        return JobServiceTestSupport.run(web, alice, runId);
     }
 
     private String create(String jobId) {
-        return JSON.readTree(web.post().uri("/api/v1/runs").header("Authorization", alice)
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"job_id\":\"" + jobId + "\",\"args\":{\"n\":1}}")
-                .exchange().expectStatus().isCreated().expectBody().returnResult().getResponseBody()).path("run_id").asString();
+        return JobServiceTestSupport.createRun(web, alice, jobId, "{\"n\":1}");
     }
 
     private long streamed(String runId) {
@@ -92,8 +88,7 @@ class ProjectionTest {
     }
 
     private void awaitStatus(String runId, String status) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> run(runId).path("status").asString().equals(status));
+        JobServiceTestSupport.awaitStatus(web, alice, runId, status, Duration.ofSeconds(30));
     }
 
     @Test

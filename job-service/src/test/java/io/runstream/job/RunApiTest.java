@@ -46,13 +46,11 @@ class RunApiTest {
     }
 
     private String createEcho(String token, String args) {
-        return post("/api/v1/runs", token, "{\"job_id\":\"system/echo\",\"args\":" + args + "}", 201).path("run_id").asString();
+        return JobServiceTestSupport.createRun(web, token, "system/echo", args);
     }
 
     private JsonNode awaitStatus(String runId, String token, String status) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> get("/api/v1/runs/" + runId, token, 200).path("status").asString().equals(status));
-        return get("/api/v1/runs/" + runId, token, 200);
+        return JobServiceTestSupport.awaitStatus(web, token, runId, status, Duration.ofSeconds(30));
     }
 
     @Test

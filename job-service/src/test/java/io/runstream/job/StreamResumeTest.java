@@ -46,10 +46,7 @@ class StreamResumeTest {
     DatabaseClient db;
 
     private String createEcho(WebTestClient client, String message) {
-        return JSON.readTree(client.post().uri("/api/v1/runs").header("Authorization", alice)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"job_id\":\"system/echo\",\"args\":{\"message\":\"" + message + "\"}}")
-                .exchange().expectStatus().isCreated().expectBody().returnResult().getResponseBody()).path("run_id").asString();
+        return JobServiceTestSupport.createRun(client, alice, "system/echo", "{\"message\":\"" + message + "\"}");
     }
 
     private void awaitCompleted(String runId) {
