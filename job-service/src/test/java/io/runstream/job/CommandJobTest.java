@@ -75,6 +75,15 @@ class CommandJobTest {
         assertThat(done.path("result").path("value").path("answer").asInt()).isEqualTo(42);
         JsonNode errors = send("GET", "/api/v1/runs/" + runId + "/logs?level=error", alice, null, 200);
         assertThat(errors.path("logs").size()).isEqualTo(1);
+        // follow honours the level filter too (here replaying the finished run, then the final event)
+        List<ServerSentEvent<String>> errorLines = sse(web, "/api/v1/runs/" + runId + "/logs?follow=true&level=ERROR",
+                alice, null).collectList().block(Duration.ofSeconds(40));
+        assertThat(errorLines).extracting(ServerSentEvent::event).containsExactly("log", "end");
+        assertThat(errorLines.get(0).data()).contains("disk almost full");
+        web.get().uri("/api/v1/runs/" + runId + "/logs?follow=true").header("Authorization", alice)
+                .accept(org.springframework.http.MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(org.springframework.http.MediaType.TEXT_EVENT_STREAM);
 
         JsonNode artifacts = send("GET", "/api/v1/artifacts?run_id=" + runId, alice, null, 200).path("artifacts");
         assertThat(artifacts.size()).isEqualTo(1);

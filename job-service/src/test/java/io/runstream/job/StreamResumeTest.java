@@ -68,8 +68,10 @@ class StreamResumeTest {
         List<ServerSentEvent<String>> first = new CopyOnWriteArrayList<>();
         var subscription = sse(web, "/api/v1/events/runs", alice, null).subscribe(first::add);
         String r1 = createEcho(web, "one");
+        // the output line travels on the log topic and may be stored after run.finished: wait for both
         await().atMost(Duration.ofSeconds(30)).until(() -> first.stream()
-                .anyMatch(e -> "run.finished".equals(e.event()) && e.data().contains(r1)));
+                .filter(e -> e.data() != null && e.data().contains(r1)).map(ServerSentEvent::event).toList()
+                .containsAll(List.of("run.output", "run.finished")));
         subscription.dispose();
         String lastSeen = first.get(first.size() - 1).id();
 

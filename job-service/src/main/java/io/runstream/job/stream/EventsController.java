@@ -3,13 +3,13 @@ package io.runstream.job.stream;
 import io.runstream.platform.event.EventTypes;
 import io.runstream.platform.security.Caller;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +30,7 @@ class EventsController {
 
     @GetMapping(path = "/api/v1/events/runs", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @PreAuthorize("hasAuthority('runs:read')")
-    Flux<ServerSentEvent<String>> runs(Caller caller,
+    Mono<Void> runs(Caller caller, ServerHttpResponse response,
                                        @RequestParam(name = "run_id", required = false) String runId,
                                        @RequestParam(name = "job_id", required = false) String jobId,
                                        @RequestParam(required = false) List<String> status,
@@ -43,8 +43,8 @@ class EventsController {
             wanted.retainAll(Params.split(types));
         }
         var filter = new StreamFilter(blank(runId), blank(jobId), wanted, Params.split(status), Params.split(tags));
-        return streams.open(caller, StreamService.Kind.EVENTS, filter,
-                lastEventId != null ? lastEventId : lastEventIdParam, null, null);
+        return SseFrames.write(response, streams.open(caller, StreamService.Kind.EVENTS, filter,
+                lastEventId != null ? lastEventId : lastEventIdParam, null, null, null, response.bufferFactory()));
     }
 
     private static String blank(String value) {

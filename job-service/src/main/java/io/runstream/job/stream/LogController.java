@@ -2,14 +2,13 @@ package io.runstream.job.stream;
 
 import io.runstream.platform.security.Caller;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.util.List;
@@ -35,14 +34,14 @@ class LogController {
 
     @GetMapping(path = "/api/v1/runs/{runId}/logs", params = "follow=true")
     @PreAuthorize("hasAuthority('runs:read')")
-    Flux<ServerSentEvent<String>> follow(Caller caller, @PathVariable String runId,
+    Mono<Void> follow(Caller caller, ServerHttpResponse response, @PathVariable String runId,
                                          @RequestParam(required = false) String since,
                                          @RequestParam(required = false) Long offset,
                                          @RequestParam(required = false) Integer limit,
                                          @RequestParam(required = false) List<String> level,
                                          @RequestParam(name = "last_event_id", required = false) String lastEventIdParam,
                                          @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
-        return logs.follow(caller, runId, Params.instant("since", since), offset, Params.split(level),
-                lastEventId != null ? lastEventId : lastEventIdParam);
+        return SseFrames.write(response, logs.follow(caller, runId, Params.instant("since", since), offset,
+                Params.split(level), lastEventId != null ? lastEventId : lastEventIdParam, response.bufferFactory()));
     }
 }

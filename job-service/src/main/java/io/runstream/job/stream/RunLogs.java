@@ -6,7 +6,8 @@ import io.runstream.job.run.Runs;
 import io.runstream.platform.event.EventTypes;
 import io.runstream.platform.security.Caller;
 import io.runstream.platform.web.Problems;
-import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -57,23 +58,18 @@ class RunLogs {
                 .map(lines -> new Page(runId, lines, lines.isEmpty() ? after : lines.get(lines.size() - 1).offset())));
     }
 
-    Flux<ServerSentEvent<String>> follow(Caller caller, String runId, Instant since, Long offset, List<String> levels,
-                                         String lastEventId) {
+    Flux<DataBuffer> follow(Caller caller, String runId, Instant since, Long offset, List<String> levels,
+                            String lastEventId, DataBufferFactory buffers) {
         List<String> wanted = lower(levels);
         var filter = new StreamFilter(runId, null, Set.of(EventTypes.RUN_OUTPUT, EventTypes.STEP_OUTPUT), null, null);
-        return streams.open(caller, StreamService.Kind.LOGS, filter, lastEventId, offset, since)
-                .filter(event -> wanted == null || event.event() == null || !"log".equals(event.event())
-                        || levelOf(event.data()) == null || wanted.contains(levelOf(event.data())));
+        return streams.open(caller, StreamService.Kind.LOGS, filter, lastEventId, offset, since,
+                wanted == null ? null : line -> levelOf(line) == null || wanted.contains(levelOf(line)), buffers);
     }
 
-    private static String levelOf(String data) {
-        int at = data == null ? -1 : data.indexOf("\"level\":\"");
-        if (at < 0) {
-            return null;
-        }
-        int from = at + 9;
-        int to = data.indexOf('"', from);
-        return to < 0 ? null : data.substring(from, to);
+    private static String levelOf(StreamEvent line) {
+        String level = line.level() != null ? line.level() : line.data() == null ? null
+                : line.data().path("level").asString(null);
+        return level == null ? null : level.toLowerCase(Locale.ROOT);
     }
 
     private static List<String> lower(List<String> levels) {

@@ -10,7 +10,8 @@ import io.runstream.platform.web.Problems;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -18,6 +19,7 @@ import reactor.core.publisher.Sinks;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * Live streams with gap-free resume: a subscriber registers with the fan-out first, replays what it missed
@@ -40,6 +43,8 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
     private final JsonMapper json;
     private final Map<String, AtomicInteger> openPerUser = new ConcurrentHashMap<>();
     private final Sinks.Empty<Void> shutdown = Sinks.empty();
+    private static final byte[] OPENED = SseFrames.comment("stream open");
+    private static final byte[] HEARTBEAT = SseFrames.comment("heartbeat");
 
     StreamService(StreamDispatcher dispatcher, StreamLog streamLog, Runs runs, JobProperties properties,
                   EventCodec codec) {
@@ -54,18 +59,20 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
     public enum Kind { EVENTS, LOGS }
 
     /**
-     * Opens a stream for the caller's tenant. {@code lastEventId} resumes after that position; without it
-     * an event stream starts now and a log stream from the run's first line ({@code fromOffset} to skip).
+     * Opens a stream for the caller's tenant as SSE frames, one buffer per batch of events. {@code lastEventId}
+     * resumes after that position; without it an event stream starts now and a log stream from the run's first
+     * line ({@code fromOffset} to skip). {@code shown} narrows what is written (e.g. log levels) without
+     * changing what counts as delivered.
      */
-    public Flux<ServerSentEvent<String>> open(Caller caller, Kind kind, StreamFilter filter, String lastEventId,
-                                              Long fromOffset, Instant since) {
+    public Flux<DataBuffer> open(Caller caller, Kind kind, StreamFilter filter, String lastEventId, Long fromOffset,
+                                 Instant since, Predicate<StreamEvent> shown, DataBufferFactory buffers) {
         return Flux.defer(() -> {
             Long last = parseCursor(lastEventId);
             Mono<RunView> run = filter.runId() == null ? Mono.empty() : runs.get(caller.tenant(), filter.runId());
             return run.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                     .flatMapMany(snapshot -> checkCursor(last, snapshot.orElse(null))
-                            .thenMany(Flux.defer(() -> stream(caller, kind, filter, last, fromOffset, since,
-                                    snapshot.orElse(null)))));
+                            .thenMany(Flux.defer(() -> stream(caller, kind, filter, last, fromOffset, since, shown,
+                                    buffers, snapshot.orElse(null)))));
         });
     }
 
@@ -88,8 +95,9 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
         });
     }
 
-    private Flux<ServerSentEvent<String>> stream(Caller caller, Kind kind, StreamFilter filter, Long last,
-                                                 Long fromOffset, Instant since, RunView snapshot) {
+    private Flux<DataBuffer> stream(Caller caller, Kind kind, StreamFilter filter, Long last, Long fromOffset,
+                                    Instant since, Predicate<StreamEvent> shown, DataBufferFactory buffers,
+                                    RunView snapshot) {
         String user = caller.userId() == null ? "?" : caller.userId();
         AtomicInteger open = openPerUser.computeIfAbsent(user, key -> new AtomicInteger());
         if (open.incrementAndGet() > properties.maxStreamsPerUser()) {
@@ -101,70 +109,111 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
                 event -> filter.matches(event) || (kind == Kind.LOGS && isEndOf(event, filter)));
         long start = last != null ? last
                 : kind == Kind.LOGS ? (fromOffset == null ? 0 : fromOffset) : registration.position();
-        AtomicLong delivered = new AtomicLong(start);
+        Delivery delivery = new Delivery(kind, filter, start, since, shown,
+                snapshot != null && snapshot.status().isTerminal());
         AtomicReference<String> ending = new AtomicReference<>();
         Sinks.Empty<Void> runEnded = Sinks.empty();
         Sinks.Empty<Void> done = Sinks.empty();
-
-        boolean alreadyEnded = snapshot != null && snapshot.status().isTerminal();
-        java.util.concurrent.atomic.AtomicBoolean replayDone = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.atomic.AtomicBoolean finishedSeen = new java.util.concurrent.atomic.AtomicBoolean(alreadyEnded);
-        java.util.concurrent.atomic.AtomicBoolean endScheduled = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable maybeEnd = () -> {
             // a run's stream ends once its run.finished was delivered and the replay is over, after a
             // short grace for log lines that travel on their own topic
-            if (replayDone.get() && finishedSeen.get() && endScheduled.compareAndSet(false, true)) {
+            if (delivery.endsNow()) {
                 ending.compareAndSet(null, "run_finished");
                 Mono.delay(properties.endGrace()).subscribe(tick -> runEnded.tryEmitEmpty());
             }
         };
-        Flux<StreamEvent> replay = replay(caller.tenant(), kind, filter, start, registration.position())
+        Flux<List<StreamEvent>> replay = replay(caller.tenant(), kind, filter, start, registration.position())
                 .doOnComplete(() -> {
-                    replayDone.set(true);
+                    delivery.replayDone = true;
                     maybeEnd.run();
                 });
-        Flux<StreamEvent> live = registration.live().filter(event -> event.pos() > start);
-        Flux<StreamEvent> events = Flux.concat(replay, live)
-                .filter(event -> event.pos() > delivered.get())
-                .doOnNext(event -> {
-                    delivered.set(event.pos());
-                    if (filter.runId() != null && EventTypes.RUN_FINISHED.equals(event.type())) {
-                        finishedSeen.set(true);
-                        maybeEnd.run();
-                    }
-                });
-        Flux<ServerSentEvent<String>> main = events
-                .filter(event -> kind == Kind.EVENTS || event.isLog())
-                .filter(event -> since == null || !event.time().isBefore(since))
-                .map(event -> toSse(kind, event))
+        Flux<DataBuffer> main = Flux.concat(replay, registration.live())
+                .concatMap(batch -> {
+                    List<byte[]> frames = delivery.frames(batch);
+                    maybeEnd.run();
+                    return frames.isEmpty() ? Mono.empty() : Mono.just(SseFrames.join(buffers, frames));
+                })
                 .takeUntilOther(runEnded.asMono())
                 .takeUntilOther(shutdown.asMono().doOnTerminate(() -> ending.compareAndSet(null, "shutdown")))
                 .onErrorResume(StreamDispatcher.SubscriberOverflow.class, overflow -> {
                     ending.set("slow_consumer");
-                    return Flux.just(control("gap", Map.of("reason", "slow_consumer",
-                            "last_event_id", String.valueOf(delivered.get()),
+                    return Mono.fromSupplier(() -> control(buffers, "gap", Map.of("reason", "slow_consumer",
+                            "last_event_id", String.valueOf(delivery.delivered),
                             "detail", "the client did not keep up; reconnect with Last-Event-ID to resume")));
                 })
                 .concatWith(Mono.fromSupplier(() -> ending.get() == null || "slow_consumer".equals(ending.get()) ? null
-                        : control("end", endData(ending.get(), filter, delivered.get()))))
+                        : control(buffers, "end", endData(ending.get(), filter, delivery.delivered))))
                 .doFinally(signal -> {
                     registration.cancel().run();
                     open.decrementAndGet();
                     done.tryEmitEmpty();
                 });
-        Flux<ServerSentEvent<String>> heartbeats = Flux.interval(properties.heartbeat())
-                .map(tick -> ServerSentEvent.<String>builder().comment("heartbeat").build())
+        Flux<DataBuffer> heartbeats = Flux.interval(properties.heartbeat())
+                .map(tick -> buffers.wrap(HEARTBEAT))
                 .takeUntilOther(done.asMono());
         // a first comment commits the response headers at once, so clients know the stream is open
-        return Flux.concat(Flux.just(ServerSentEvent.<String>builder().comment("stream open").build()),
-                Flux.merge(main, heartbeats));
+        return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(OPENED)), Flux.merge(main, heartbeats));
+    }
+
+    /**
+     * What one stream has delivered: it drops what it already wrote (the replay and the live feed overlap at
+     * the registration position), and notices its run's end. Batches arrive one after another (concatMap), so
+     * plain fields suffice; {@code delivered} is read for the final event after the last batch.
+     */
+    private static final class Delivery {
+        private final Kind kind;
+        private final StreamFilter filter;
+        private final Instant since;
+        private final Predicate<StreamEvent> shown;
+        private volatile long delivered;
+        private volatile boolean replayDone;
+        private volatile boolean finishedSeen;
+        private boolean endScheduled;
+
+        Delivery(Kind kind, StreamFilter filter, long start, Instant since, Predicate<StreamEvent> shown,
+                 boolean alreadyEnded) {
+            this.kind = kind;
+            this.filter = filter;
+            this.delivered = start;
+            this.since = since;
+            this.shown = shown;
+            this.finishedSeen = alreadyEnded;
+        }
+
+        List<byte[]> frames(List<StreamEvent> batch) {
+            List<byte[]> frames = new ArrayList<>(batch.size());
+            for (StreamEvent event : batch) {
+                if (event.pos() <= delivered) {
+                    continue;
+                }
+                delivered = event.pos();
+                if (filter.runId() != null && EventTypes.RUN_FINISHED.equals(event.type())) {
+                    finishedSeen = true;
+                }
+                if ((kind == Kind.EVENTS || event.isLog())
+                        && (since == null || !event.time().isBefore(since))
+                        && (shown == null || shown.test(event))) {
+                    frames.add(kind == Kind.LOGS ? SseFrames.event(event.pos(), "log", event.dataJson()) : event.frame());
+                }
+            }
+            return frames;
+        }
+
+        synchronized boolean endsNow() {
+            if (replayDone && finishedSeen && !endScheduled) {
+                endScheduled = true;
+                return true;
+            }
+            return false;
+        }
     }
 
     private static boolean isEndOf(StreamEvent event, StreamFilter filter) {
         return filter.runId() != null && filter.runId().equals(event.runId()) && EventTypes.RUN_FINISHED.equals(event.type());
     }
 
-    private Flux<StreamEvent> replay(String tenant, Kind kind, StreamFilter filter, long from, long upTo) {
+    /** The missed events up to the registration position, a page (one batch) at a time. */
+    private Flux<List<StreamEvent>> replay(String tenant, Kind kind, StreamFilter filter, long from, long upTo) {
         StreamFilter query = kind == Kind.LOGS
                 ? new StreamFilter(filter.runId(), null, java.util.Set.of(), null, null) : filter;
         AtomicLong cursor = new AtomicLong(from);
@@ -172,13 +221,14 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
         return Flux.defer(() -> streamLog.replay(tenant, query, cursor.get(), upTo, page).collectList())
                 .repeat()
                 .takeUntil(list -> list.size() < page)
-                .concatMap(list -> {
+                .map(list -> {
                     if (!list.isEmpty()) {
                         cursor.set(list.get(list.size() - 1).pos());
                     }
-                    return Flux.fromIterable(list);
-                })
-                .filter(event -> filter.matches(event) || (kind == Kind.LOGS && isEndOf(event, filter)));
+                    return list.stream()
+                            .filter(event -> filter.matches(event) || (kind == Kind.LOGS && isEndOf(event, filter)))
+                            .toList();
+                });
     }
 
     private Map<String, Object> endData(String reason, StreamFilter filter, long lastEventId) {
@@ -191,13 +241,8 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
         return data;
     }
 
-    private ServerSentEvent<String> toSse(Kind kind, StreamEvent event) {
-        String name = kind == Kind.LOGS ? "log" : event.type();
-        return ServerSentEvent.builder(event.dataJson()).id(Long.toString(event.pos())).event(name).build();
-    }
-
-    private ServerSentEvent<String> control(String name, Map<String, Object> data) {
-        return ServerSentEvent.builder(json.writeValueAsString(data)).event(name).build();
+    private DataBuffer control(DataBufferFactory buffers, String name, Map<String, Object> data) {
+        return buffers.wrap(SseFrames.control(name, json.writeValueAsString(data)));
     }
 
     private static Long parseCursor(String lastEventId) {

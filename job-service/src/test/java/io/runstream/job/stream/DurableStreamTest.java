@@ -127,9 +127,12 @@ class DurableStreamTest {
 
         List<Integer> received = new ArrayList<>();
         AtomicReference<Throwable> ended = new AtomicReference<>();
-        slow.live().doOnNext(e -> received.add(e.data().path("n").asInt())).doOnError(ended::set).onErrorComplete()
+        slow.live().doOnNext(batch -> batch.forEach(e -> received.add(e.data().path("n").asInt())))
+                .doOnError(ended::set).onErrorComplete()
                 .blockLast(Duration.ofSeconds(10));
-        assertThat(received).containsExactly(0, 1, 2, 3, 4);
+        // events arrive in batches (one per fan-out pass): what was queued before the overflowing batch, in order
+        assertThat(received).isNotEmpty().hasSizeLessThanOrEqualTo(5)
+                .isEqualTo(java.util.stream.IntStream.range(0, received.size()).boxed().toList());
         assertThat(ended.get()).isInstanceOf(StreamDispatcher.SubscriberOverflow.class);
     }
 }

@@ -1,0 +1,62 @@
+package io.runstream.job.stream;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Server-Sent Events frames as bytes, in the same format as Spring's SSE writer ({@code id:}, {@code event:},
+ * {@code data:} lines, a blank line after each event; comments as {@code :text}). An event's frame is encoded
+ * once when it is read and then copied into every stream that wants it, and a stream writes each batch of
+ * frames with one flush: at thousands of subscribers the per-event, per-stream encoding and flushing is what
+ * the fan-out spends its time on.
+ */
+final class SseFrames {
+
+    private SseFrames() {
+    }
+
+    /** An event frame. {@code data} is compact JSON (no line breaks), so it fits one {@code data:} line. */
+    static byte[] event(long id, String name, String data) {
+        return ("id:" + id + "\nevent:" + name + "\ndata:" + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** An event frame without id: control events ({@code gap}, {@code end}) are not durable and not resumable. */
+    static byte[] control(String name, String data) {
+        return ("event:" + name + "\ndata:" + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] comment(String text) {
+        return (":" + text + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The frames of a batch in one buffer. */
+    static DataBuffer join(DataBufferFactory buffers, List<byte[]> frames) {
+        int size = 0;
+        for (byte[] frame : frames) {
+            size += frame.length;
+        }
+        DataBuffer buffer = buffers.allocateBuffer(size);
+        for (byte[] frame : frames) {
+            buffer.write(frame);
+        }
+        return buffer;
+    }
+
+    /**
+     * Writes a stream of frame batches as the response: {@code text/event-stream}, not cached, each batch
+     * flushed as it comes. An error before the first batch (a refused cursor, too many streams) still becomes
+     * a problem response, since nothing is committed until then.
+     */
+    static Mono<Void> write(ServerHttpResponse response, Flux<DataBuffer> batches) {
+        response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
+        response.getHeaders().setCacheControl("no-cache");
+        return response.writeAndFlushWith(batches.map(Mono::just));
+    }
+}
