@@ -10,7 +10,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.annotation.method.configuration.EnableReactiveMethodSecurity;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -50,6 +52,19 @@ import java.util.List;
 public class PlatformSecurityConfiguration {
 
     static final String[] ALWAYS_PUBLIC = {"/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus"};
+
+    /**
+     * Spring Security records an observation (a span and a timer) for every phase of its filter chain and for
+     * each authentication and authorization: several spans per request that add nothing the request's own
+     * server span does not say, and that an open SSE stream holds for its whole life (measured: about a
+     * third of job-service's heap per open stream). Off unless {@code runstream.security.observe-filter-chain}.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    SecurityObservationSettings securityObservationSettings(
+            @Value("${runstream.security.observe-filter-chain:false}") boolean observe) {
+        return observe ? SecurityObservationSettings.withDefaults().build() : SecurityObservationSettings.noObservations();
+    }
 
     @Bean
     @ConditionalOnMissingBean
