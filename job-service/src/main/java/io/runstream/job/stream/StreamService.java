@@ -36,6 +36,9 @@ import java.util.function.Predicate;
 @Service
 public class StreamService implements ApplicationListener<ContextClosedEvent> {
 
+    private static final byte[] OPENED = SseFrames.comment("stream open");
+    private static final byte[] HEARTBEAT = SseFrames.comment("heartbeat");
+
     private final StreamDispatcher dispatcher;
     private final StreamLog streamLog;
     private final Runs runs;
@@ -43,8 +46,6 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
     private final JsonMapper json;
     private final Map<String, AtomicInteger> openPerUser = new ConcurrentHashMap<>();
     private final Sinks.Empty<Void> shutdown = Sinks.empty();
-    private static final byte[] OPENED = SseFrames.comment("stream open");
-    private static final byte[] HEARTBEAT = SseFrames.comment("heartbeat");
 
     StreamService(StreamDispatcher dispatcher, StreamLog streamLog, Runs runs, JobProperties properties,
                   EventCodec codec) {
@@ -128,10 +129,10 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
                     maybeEnd.run();
                 });
         Flux<DataBuffer> main = Flux.concat(replay, registration.live())
-                .concatMap(batch -> {
+                .mapNotNull(batch -> {
                     List<byte[]> frames = delivery.frames(batch);
                     maybeEnd.run();
-                    return frames.isEmpty() ? Mono.empty() : Mono.just(SseFrames.join(buffers, frames));
+                    return frames.isEmpty() ? null : SseFrames.join(buffers, frames);
                 })
                 .takeUntilOther(runEnded.asMono())
                 .takeUntilOther(shutdown.asMono().doOnTerminate(() -> ending.compareAndSet(null, "shutdown")))
@@ -157,7 +158,7 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
 
     /**
      * What one stream has delivered: it drops what it already wrote (the replay and the live feed overlap at
-     * the registration position), and notices its run's end. Batches arrive one after another (concatMap), so
+     * the registration position), and notices its run's end. Batches arrive one after another (serialised signals), so
      * plain fields suffice; {@code delivered} is read for the final event after the last batch.
      */
     private static final class Delivery {
