@@ -1,131 +1,114 @@
 package io.runstream.dataset.storage;
 
+import reactor.core.scheduler.Schedulers;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Lets one blocking reader follow an object while {@link ObjectStore#write(String, String, reactor.core.publisher.Flux,
  * long, FollowedWrite)} stores it: {@link #input()} reads the bytes stored so far and waits for more until the write
  * completes (then end of stream) or fails or is {@link #abandon abandoned} (then an IOException). The object itself
  * is the buffer between the two, so a slow reader never holds the upload in memory and never slows the writer.
+ * The writer's side never blocks (it runs on event loops): it only sets flags and unparks the reader, who also
+ * looks again every few milliseconds by itself.
  */
 public final class FollowedWrite {
 
-    /** Bytes may be on disk before the writer tells (its completion runs after the write), so waits are short. */
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private InputStream source;
-    private boolean handedOut;
-    private boolean complete;
-    private IOException failure;
+    private volatile InputStream source;
+    private final AtomicBoolean handedOut = new AtomicBoolean();
+    private volatile boolean complete;
+    private final AtomicReference<IOException> failure = new AtomicReference<>();
+    private volatile Thread reader;
 
     /** Writer side: the object exists now; {@code source} reads it from its start. */
     void opened(InputStream source) {
-        signal(() -> {
-            this.source = source;
-            if (failure != null) {
-                closeQuietly(source);
-                handedOut = true;
-            }
-        });
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // nothing was read from it
+        this.source = source;
+        if (failure.get() != null) {
+            closeUnread();
         }
+        wake();
     }
 
     /** Writer side: more bytes are on their way to the object. */
     void advanced() {
-        signal(() -> {
-        });
+        wake();
     }
 
     /** Writer side: every byte is stored. */
     void completed() {
-        signal(() -> complete = true);
+        complete = true;
+        wake();
     }
 
     /** Writer side: the write failed; the reader gets an IOException. */
     void failed(Throwable error) {
-        abandon(error.getMessage());
+        abandon(String.valueOf(error.getMessage()));
     }
 
     /** Either side: nothing more will be read; the reader gets an IOException even if the write completed. */
     public void abandon(String reason) {
-        signal(() -> {
-            if (failure == null) {
-                failure = new IOException("the upload was abandoned: " + reason);
-            }
-            if (source != null && !handedOut) {
-                closeQuietly(source);
-                handedOut = true;
-            }
-        });
+        failure.compareAndSet(null, new IOException("the upload was abandoned: " + reason));
+        closeUnread();
+        wake();
     }
 
-    private void signal(Runnable change) {
-        lock.lock();
-        try {
-            change.run();
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+    private void closeUnread() {
+        InputStream in = source;
+        if (in != null && handedOut.compareAndSet(false, true)) {
+            // abandon may be called on an event loop: closing a file is no work for it
+            Schedulers.boundedElastic().schedule(() -> {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // nothing was read from it
+                }
+            });
+        }
+    }
+
+    private void wake() {
+        Thread waiting = reader;
+        if (waiting != null) {
+            LockSupport.unpark(waiting);
         }
     }
 
     /** The object's bytes as they are stored; blocks while the writer has not created it yet. */
     public InputStream input() throws IOException {
-        lock.lock();
-        try {
-            while (source == null || failure != null) {
-                failIfAbandoned();
-                awaitChange();
+        reader = Thread.currentThread();
+        while (true) {
+            failIfAbandoned();
+            InputStream in = source;
+            if (in != null) {
+                if (!handedOut.compareAndSet(false, true)) {
+                    failIfAbandoned();
+                    throw new IOException("the upload is read already");
+                }
+                return new Follower(in);
             }
-            handedOut = true;
-            return new Follower(source);
-        } finally {
-            lock.unlock();
+            pause();
         }
     }
 
     private void failIfAbandoned() throws IOException {
-        if (failure != null) {
-            throw failure;
+        IOException failed = failure.get();
+        if (failed != null) {
+            throw new IOException(failed.getMessage(), failed);
         }
     }
 
-    private void awaitChange() throws InterruptedIOException {
-        try {
-            changed.awaitNanos(POLL_NANOS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void pause() throws InterruptedIOException {
+        LockSupport.parkNanos(this, POLL_NANOS);
+        if (Thread.interrupted()) {
             throw new InterruptedIOException("interrupted while waiting for the upload");
-        }
-    }
-
-    /** True once the write completed; bytes read after that moment are the last ones. */
-    private boolean awaitMore() throws IOException {
-        lock.lock();
-        try {
-            failIfAbandoned();
-            if (complete) {
-                return false;
-            }
-            awaitChange();
-            failIfAbandoned();
-            return true;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -149,26 +132,18 @@ public final class FollowedWrite {
                 return 0;
             }
             while (true) {
-                // read the completion flag before reading the file: a write completed before it is fully visible
-                boolean more = awaitMoreWithoutWait();
+                failIfAbandoned();
+                // the flag first: once the write completed, one more read sees every byte
+                boolean done = complete;
                 int n = in.read(b, off, len);
                 if (n > 0) {
                     return n;
                 }
-                if (!more) {
+                if (done) {
+                    failIfAbandoned();
                     return -1;
                 }
-                awaitMore();
-            }
-        }
-
-        private boolean awaitMoreWithoutWait() throws IOException {
-            lock.lock();
-            try {
-                failIfAbandoned();
-                return !complete;
-            } finally {
-                lock.unlock();
+                pause();
             }
         }
 

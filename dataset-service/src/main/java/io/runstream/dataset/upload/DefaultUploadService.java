@@ -66,7 +66,8 @@ class DefaultUploadService implements UploadService {
     private record Staged(String key, String fileName, long size, EarlyValidations.Early early) {
     }
 
-    private record Registered(long fileId, boolean viaRun) {
+    /** @param runId the dataset/validate run that validates it, or null when it validated inline */
+    private record Registered(long fileId, boolean viaRun, String runId) {
     }
 
     private record Created(long datasetId, List<Registered> files) {
@@ -97,7 +98,8 @@ class DefaultUploadService implements UploadService {
                                                         .map(registered -> new Created(datasetId, registered))))
                                 .onErrorResume(error -> discard(tenant, staged).then(Mono.error(error))))))
                 .onErrorMap(DataIntegrityViolationException.class, e -> nameTaken(name))
-                .flatMap(created -> validateInline(tenant, created.datasetId(), created.files())
+                .flatMap(created -> startRun(tenant, created.datasetId(), created.files())
+                        .then(validateInline(tenant, created.datasetId(), created.files()))
                         .then(result(tenant, created.datasetId(), created.files())));
     }
 
@@ -123,7 +125,8 @@ class DefaultUploadService implements UploadService {
         return stage(tenant, files, dataset.columns())
                 .flatMap(staged -> tx.transactional(register(tenant, owner, dataset.id(), staged))
                         .onErrorResume(error -> discard(tenant, staged).then(Mono.error(error))))
-                .flatMap(registered -> validateInline(tenant, dataset.id(), registered).thenReturn(registered));
+                .flatMap(registered -> startRun(tenant, dataset.id(), registered)
+                        .then(validateInline(tenant, dataset.id(), registered)).thenReturn(registered));
     }
 
     /**
@@ -198,7 +201,7 @@ class DefaultUploadService implements UploadService {
                                     ObjectPaths.validatedKey(datasetId, fileId), file.size(),
                                     viaRun ? FileRow.PENDING : FileRow.VALIDATING, viaRun ? runId : null)
                             .then(store.move(tenant, file.key(), rawKey))
-                            .thenReturn(new Registered(fileId, viaRun));
+                            .thenReturn(new Registered(fileId, viaRun, viaRun ? runId : null));
                 }))
                 .collectList()
                 .flatMap(registered -> {
@@ -212,6 +215,14 @@ class DefaultUploadService implements UploadService {
                 .onErrorResume(error -> store.deleteTree(tenant, ObjectPaths.datasetPrefix(datasetId) + "/files")
                         .onErrorResume(e -> Mono.empty())
                         .then(Mono.error(error)));
+    }
+
+    /** After commit: the run of the large files starts on this instance (see {@link RunLauncher#startHere}). */
+    private Mono<Void> startRun(String tenant, long datasetId, List<Registered> registered) {
+        List<Long> fileIds = registered.stream().filter(Registered::viaRun).map(Registered::fileId).toList();
+        return fileIds.isEmpty() ? Mono.empty()
+                : runs.startHere(registered.stream().filter(Registered::viaRun).findFirst().orElseThrow().runId(), tenant,
+                        ValidationJobs.VALIDATE, ValidationJobs.args(datasetId, fileIds));
     }
 
     /** Small files validate before the answer; a failure is recorded on the file, not thrown at the client. */

@@ -3,6 +3,8 @@ package io.runstream.dataset.validation;
 import io.runstream.dataset.DatasetProperties;
 import io.runstream.dataset.storage.FollowedWrite;
 import io.runstream.dataset.storage.ObjectStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -43,8 +45,15 @@ public class EarlyValidations {
     private final Semaphore permits;
     private final Map<Long, Early> byFile = new ConcurrentHashMap<>();
 
-    EarlyValidations(ObjectStore store, DatasetProperties properties) {
+    private final Counter taken;
+    private final Counter dropped;
+
+    EarlyValidations(ObjectStore store, DatasetProperties properties, MeterRegistry meters) {
         this.store = store;
+        this.taken = Counter.builder("runstream.dataset.validation.early").tag("result", "taken")
+                .description("validations started while the upload arrived whose result was used").register(meters);
+        this.dropped = Counter.builder("runstream.dataset.validation.early").tag("result", "dropped")
+                .description("validations started while the upload arrived that were stopped or not used").register(meters);
         this.validator = new FileValidator(properties.validation());
         this.permits = new Semaphore(Math.max(1, properties.runs().workers()));
     }
@@ -92,6 +101,11 @@ public class EarlyValidations {
         return byFile.remove(fileId);
     }
 
+    /** Its result is used (the file's validation took it over). */
+    void used(Early early) {
+        taken.increment();
+    }
+
     /** Stops it (the upload failed): its reader fails, its staging output is removed, the registry forgets it. */
     public void abandon(Early early, String reason) {
         if (early.fileId != null) {
@@ -107,6 +121,7 @@ public class EarlyValidations {
         final List<ColumnSpec> columns;
         final FollowedWrite source;
         final AtomicBoolean dropped = new AtomicBoolean();
+        final AtomicBoolean outputDropped = new AtomicBoolean();
         volatile long bytesRead;
         /** Told every {@link FileValidator#PROGRESS_EVERY} rows the bytes read so far, once the file's validation took it. */
         volatile LongConsumer listener;
@@ -128,12 +143,17 @@ public class EarlyValidations {
         }
 
         void abandon(String reason) {
+            if (dropped.compareAndSet(false, true)) {
+                EarlyValidations.this.dropped.increment();
+            } else {
+                return;
+            }
             source.abandon(reason);
             outcome.onErrorResume(error -> Mono.empty()).then(dropOutput()).subscribe();
         }
 
         Mono<Void> dropOutput() {
-            return dropped.compareAndSet(false, true)
+            return outputDropped.compareAndSet(false, true)
                     ? store.delete(tenant, validatedKey).onErrorResume(error -> Mono.empty())
                     : Mono.empty();
         }

@@ -76,6 +76,7 @@ public class ValidationService {
                 .subscribeOn(Schedulers.boundedElastic())
                 .then(started.outcome)
                 .flatMap(outcome -> store.move(tenant, started.validatedKey, file.validatedKey()).thenReturn(outcome))
+                .doOnNext(outcome -> early.used(started))
                 .onErrorResume(error -> {
                     early.abandon(started, String.valueOf(error.getMessage()));
                     return Mono.error(error);
