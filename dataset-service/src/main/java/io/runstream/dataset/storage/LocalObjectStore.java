@@ -96,6 +96,9 @@ class LocalObjectStore implements ObjectStore {
                         }
                     })
                     .doOnCancel(() -> {
+                        // the request went away (client gone): nothing of it stays
+                        Mono.fromCallable(() -> Files.deleteIfExists(partial)).subscribeOn(Schedulers.boundedElastic())
+                                .subscribe(null, error -> { });
                         if (follower != null) {
                             follower.abandon("the upload was cancelled");
                         }

@@ -158,7 +158,10 @@ class DefaultUploadService implements UploadService {
                 .flatMap(staged -> staged.isEmpty()
                         ? Mono.error(Problems.badRequest("No files: send one or more multipart parts named 'files'"))
                         : Mono.just(staged))
-                .doOnCancel(() -> started.forEach(validating -> early.abandon(validating, "the upload was cancelled")))
+                .doOnCancel(() -> {
+                    started.forEach(validating -> early.abandon(validating, "the upload was cancelled"));
+                    Flux.fromIterable(keys).concatMap(key -> store.delete(tenant, key)).subscribe(null, error -> { });
+                })
                 .onErrorResume(error -> {
                     started.forEach(validating -> early.abandon(validating, String.valueOf(error.getMessage())));
                     return Flux.fromIterable(keys).concatMap(key -> store.delete(tenant, key)).then(Mono.error(error));
