@@ -62,6 +62,8 @@ class DatasetServiceIntegrationTest {
     org.springframework.core.env.Environment environment;
     @Autowired
     KafkaOperations<Object, Object> kafka;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     WebTestClient web;
     final String alice = token("alice", "acme");
@@ -254,6 +256,56 @@ class DatasetServiceIntegrationTest {
         upload(alice, name, null, "a.csv", "a\n1\n");
         uploadExpecting(alice, "/api/v1/dataset/upload?dataset_name=" + name + "&usage=p", "a.csv", "a\n1\n".getBytes(), 409);
         uploadExpecting(alice, "/api/v1/files/add?dataset_id=999999", "a.csv", "a\n1\n".getBytes(), 404);
+    }
+
+    @Test
+    void validationStartsWhileTheUploadArrives_andAFailedUploadLeavesNothingBehind() throws Exception {
+        var taken = meters.counter("runstream.dataset.validation.early", "result", "taken");
+        double before = taken.count();
+        long template = createTemplate(alice, "early-" + UUID.randomUUID(), List.of(
+                column("id", "Integer", null), column("text", "String", null)));
+        StringBuilder csv = new StringBuilder("id,text\n");
+        for (int i = 1; i <= 20_000; i++) {
+            csv.append(i % 100 == 0 ? "x" : String.valueOf(i)).append(",\"t, ").append(i).append("\"\n");
+        }
+        byte[] large = csv.toString().getBytes(StandardCharsets.UTF_8);
+        JsonNode answer = upload(alice, "early-" + UUID.randomUUID(), template, "early.csv", csv.toString());
+        assertThat(answer.get("run_id").isNull()).isFalse();
+        long fileId = answer.get("files").get(0).get("id").asLong();
+        await().atMost(Duration.ofSeconds(60)).until(() -> getJson(alice, "/api/v1/files/get_file_by_id/?file_id=" + fileId)
+                .get("validation_status").asString().equals("validated"));
+        JsonNode file = getJson(alice, "/api/v1/files/get_file_by_id/?file_id=" + fileId);
+        assertThat(file.get("total_records").asLong()).isEqualTo(20_000);
+        assertThat(file.get("valid_records").asLong()).isEqualTo(20_000 - 200);
+        assertThat(file.get("error_report").get("errors_by_reason").get("invalid_integer").asLong()).isEqualTo(200);
+        assertThat(taken.count()).isGreaterThanOrEqualTo(before + 1);
+        JsonNode preview = getJson(alice, "/api/v1/dataset/view?dataset_id=" + answer.get("dataset_id").asLong() + "&limit=2");
+        assertThat(preview.get("preview").get(0).get("text").asString()).isEqualTo("t, 1");
+
+        // a valid file (already validating) then a binary one: 400, and nothing of either stays
+        long datasets = getJson(alice, "/api/v1/dataset/list").get("total").asLong();
+        byte[] binary = new byte[4096];
+        new Random(2).nextBytes(binary);
+        binary[0] = 0;
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (var part : List.of(Map.entry("good.csv", large), Map.entry("bad.csv", binary))) {
+            body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + part.getKey()
+                    + "\"\r\nContent-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(part.getValue());
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        web.post().uri("/api/v1/dataset/upload?dataset_name=failed-" + UUID.randomUUID() + "&usage=p&template_id=" + template)
+                .header(HttpHeaders.AUTHORIZATION, alice).contentType(MULTIPART).bodyValue(body.toByteArray())
+                .exchange().expectStatus().isBadRequest();
+        assertThat(getJson(alice, "/api/v1/dataset/list").get("total").asLong()).isEqualTo(datasets);
+        java.nio.file.Path tenants = java.nio.file.Path.of(environment.getProperty("runstream.storage.root")).resolve("tenants");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            try (var paths = java.nio.file.Files.walk(tenants)) {
+                assertThat(paths.filter(java.nio.file.Files::isRegularFile)
+                        .filter(path -> path.toString().contains("/staging/"))).isEmpty();
+            }
+        });
     }
 
     // ---------------------------------------------------------------- runs

@@ -27,13 +27,21 @@ public final class CsvFiles {
 
     /** A lenient reader: rows of any length come through so that validation can report ragged rows. */
     public static CsvReader<CsvRecord> reader(InputStream in, int maxFieldChars) {
+        return builder(maxFieldChars).ofCsvRecord(new BufferedInputStream(in, 1 << 16), StandardCharsets.UTF_8);
+    }
+
+    /** The same reader answering each record as character ranges ({@link FieldsHandler}: no String per field). */
+    public static CsvReader<FieldsHandler> fieldsReader(InputStream in, int maxFieldChars) {
+        return builder(maxFieldChars).build(new FieldsHandler(), new BufferedInputStream(in, 1 << 16), StandardCharsets.UTF_8);
+    }
+
+    private static CsvReader.CsvReaderBuilder builder(int maxFieldChars) {
         return CsvReader.builder()
                 .detectBomHeader(true)
                 .skipEmptyLines(true)
                 .allowExtraFields(true)
                 .allowMissingFields(true)
-                .maxBufferSize(maxFieldChars)
-                .ofCsvRecord(new BufferedInputStream(in, 1 << 16), StandardCharsets.UTF_8);
+                .maxBufferSize(maxFieldChars);
     }
 
     /**

@@ -53,6 +53,13 @@ public final class CsvLineWriter implements Closeable {
         out.write('\n');
     }
 
+    /** Writes a record built in {@code row} (which is cleared for the next one). */
+    public void writeRow(RowBuffer row) throws IOException {
+        char[] chars = row.finish();
+        out.write(chars, 0, row.length());
+        row.clear();
+    }
+
     /** String.indexOf is vectorised by the JIT, several times faster than a per-character loop. */
     static boolean needsQuotes(String value) {
         return value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0;

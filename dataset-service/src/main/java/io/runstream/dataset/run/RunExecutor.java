@@ -111,6 +111,26 @@ class RunExecutor {
     }
 
     /**
+     * Executes on this instance a run it has just created (its run.created committed), without waiting for the
+     * event to come back through Kafka: the attempt is claimed in {@code dataset_run} first, so the event, when it
+     * arrives, is refused as not newer. Answers false when the run was claimed already (then whoever claimed it runs it).
+     */
+    Mono<Boolean> executeHere(String runId, String tenant, String jobId, JsonNode args) {
+        RunHandler handler = handlers.get(jobId);
+        if (handler == null) {
+            return Mono.just(false);
+        }
+        RunRef ref = new RunRef(runId, jobId, tenant, 1);
+        return newerAttempt(ref, args)
+                .as(tx::transactional)
+                .doOnNext(claimed -> {
+                    if (claimed) {
+                        queue.emitNext(new Accepted(ref, args, handler), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+                    }
+                });
+    }
+
+    /**
      * Cancel, pause and resume requests reach every instance (a group of its own per instance); the
      * one running the attempt acts on it at the run's next checkpoint. A request for an attempt not
      * seen yet is kept for when it arrives. Retry requests are informational (see {@link #on}).

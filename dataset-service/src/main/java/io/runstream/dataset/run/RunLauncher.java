@@ -22,10 +22,22 @@ public class RunLauncher {
 
     private final RunReporter reporter;
     private final String service;
+    private final RunExecutor executor;
 
-    RunLauncher(RunReporter reporter, @Value("${spring.application.name}") String service) {
+    RunLauncher(RunReporter reporter, @Value("${spring.application.name}") String service, RunExecutor executor) {
         this.reporter = reporter;
         this.service = service;
+        this.executor = executor;
+    }
+
+    /**
+     * After the transaction that created the run committed: executes it on this instance at once (the round trip
+     * through the outbox relay and Kafka costs a noticeable share of a small upload's time, and the instance that
+     * received the upload holds its validation started meanwhile). Should this instance fail before, the
+     * run.created event still reaches an executor. Never fails: the event path remains.
+     */
+    public Mono<Void> startHere(String runId, String tenant, String jobId, JsonNode args) {
+        return executor.executeHere(runId, tenant, jobId, args).onErrorResume(error -> Mono.just(false)).then();
     }
 
     public Mono<String> create(String tenant, String owner, String jobId, JsonNode args) {

@@ -50,6 +50,11 @@ class LocalObjectStore implements ObjectStore {
 
     @Override
     public Mono<Long> write(String tenant, String key, Flux<DataBuffer> content, long maxBytes) {
+        return write(tenant, key, content, maxBytes, null);
+    }
+
+    @Override
+    public Mono<Long> write(String tenant, String key, Flux<DataBuffer> content, long maxBytes, FollowedWrite follower) {
         return Mono.defer(() -> {
             Path target = resolve(tenant, key);
             Path partial = target.resolveSibling(target.getFileName() + ".part-" + UUID.randomUUID());
@@ -60,14 +65,44 @@ class LocalObjectStore implements ObjectStore {
                     throw Problems.tooLarge("A file may have at most " + maxBytes + " bytes");
                 }
             });
-            return Mono.fromCallable(() -> Files.createDirectories(target.getParent()))
+            if (follower != null) {
+                counted = counted.doOnNext(buffer -> follower.advanced());
+            }
+            Flux<DataBuffer> body = counted;
+            // the follower opens the partial file once it exists; its descriptor stays valid across the moves
+            return Mono.fromCallable(() -> {
+                        Files.createDirectories(target.getParent());
+                        Files.createFile(partial);
+                        if (follower != null) {
+                            follower.opened(Files.newInputStream(partial));
+                        }
+                        return partial;
+                    })
                     .subscribeOn(Schedulers.boundedElastic())
-                    .then(DataBufferUtils.write(counted, partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+                    .then(DataBufferUtils.write(body, partial, StandardOpenOption.WRITE))
                     .then(Mono.fromCallable(() -> Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
                             StandardCopyOption.ATOMIC_MOVE)).subscribeOn(Schedulers.boundedElastic()))
+                    .doOnSuccess(moved -> {
+                        if (follower != null) {
+                            follower.completed();
+                        }
+                    })
                     .onErrorResume(error -> Mono.fromCallable(() -> Files.deleteIfExists(partial))
                             .subscribeOn(Schedulers.boundedElastic())
                             .then(Mono.error(error)))
+                    .doOnError(error -> {
+                        if (follower != null) {
+                            follower.failed(error);
+                        }
+                    })
+                    .doOnCancel(() -> {
+                        // the request went away (client gone): nothing of it stays
+                        Mono.fromCallable(() -> Files.deleteIfExists(partial)).subscribeOn(Schedulers.boundedElastic())
+                                .subscribe(null, error -> { });
+                        if (follower != null) {
+                            follower.abandon("the upload was cancelled");
+                        }
+                    })
                     .then(Mono.fromSupplier(size::get));
         });
     }

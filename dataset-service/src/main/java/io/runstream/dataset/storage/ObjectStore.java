@@ -18,6 +18,12 @@ public interface ObjectStore {
     /** Streams {@code content} into the object (replacing it) and answers its size; fails with 413 past {@code maxBytes}. */
     Mono<Long> write(String tenant, String key, Flux<DataBuffer> content, long maxBytes);
 
+    /**
+     * Like {@link #write(String, String, Flux, long)}, and meanwhile lets {@code follower} read the bytes as they are
+     * stored (see {@link FollowedWrite}); a failed or cancelled write fails the follower.
+     */
+    Mono<Long> write(String tenant, String key, Flux<DataBuffer> content, long maxBytes, FollowedWrite follower);
+
     /** The object's bytes, streamed; an error {@link NoSuchObjectException} when it does not exist. */
     Flux<DataBuffer> read(String tenant, String key);
 

@@ -9,11 +9,13 @@ import io.runstream.dataset.dataset.FileView;
 import io.runstream.dataset.dataset.ObjectPaths;
 import io.runstream.dataset.dataset.Usages;
 import io.runstream.dataset.run.RunLauncher;
+import io.runstream.dataset.storage.FollowedWrite;
 import io.runstream.dataset.storage.ObjectKeys;
 import io.runstream.dataset.storage.ObjectStore;
 import io.runstream.dataset.template.Template;
 import io.runstream.dataset.template.TemplateService;
 import io.runstream.dataset.validation.ColumnSpec;
+import io.runstream.dataset.validation.EarlyValidations;
 import io.runstream.dataset.validation.ValidationJobs;
 import io.runstream.dataset.validation.ValidationService;
 import io.runstream.platform.security.Caller;
@@ -46,9 +48,11 @@ class DefaultUploadService implements UploadService {
     private final RunLauncher runs;
     private final TransactionalOperator tx;
     private final DatasetProperties properties;
+    private final EarlyValidations early;
 
     DefaultUploadService(ObjectStore store, DatasetStore datasets, TemplateService templates, ValidationService validation,
-                         RunLauncher runs, TransactionalOperator tx, DatasetProperties properties) {
+                         RunLauncher runs, TransactionalOperator tx, DatasetProperties properties, EarlyValidations early) {
+        this.early = early;
         this.store = store;
         this.datasets = datasets;
         this.templates = templates;
@@ -58,10 +62,12 @@ class DefaultUploadService implements UploadService {
         this.properties = properties;
     }
 
-    private record Staged(String key, String fileName, long size) {
+    /** @param early its validation started while it arrived, or null */
+    private record Staged(String key, String fileName, long size, EarlyValidations.Early early) {
     }
 
-    private record Registered(long fileId, boolean viaRun) {
+    /** @param runId the dataset/validate run that validates it, or null when it validated inline */
+    private record Registered(long fileId, boolean viaRun, String runId) {
     }
 
     private record Created(long datasetId, List<Registered> files) {
@@ -85,14 +91,15 @@ class DefaultUploadService implements UploadService {
         return template
                 .flatMap(columns -> datasets.nameTaken(tenant, name).flatMap(taken -> taken
                         ? Mono.error(nameTaken(name))
-                        : stage(tenant, files).flatMap(staged -> tx.transactional(
+                        : stage(tenant, files, columns.orElse(null)).flatMap(staged -> tx.transactional(
                                         datasets.insert(tenant, name, usage, request.templateId(), iceberg, columns.orElse(null),
                                                         user(caller))
                                                 .flatMap(datasetId -> register(tenant, caller.userId(), datasetId, staged)
                                                         .map(registered -> new Created(datasetId, registered))))
                                 .onErrorResume(error -> discard(tenant, staged).then(Mono.error(error))))))
                 .onErrorMap(DataIntegrityViolationException.class, e -> nameTaken(name))
-                .flatMap(created -> validateInline(tenant, created.datasetId(), created.files())
+                .flatMap(created -> startRun(tenant, created.datasetId(), created.files())
+                        .then(validateInline(tenant, created.datasetId(), created.files()))
                         .then(result(tenant, created.datasetId(), created.files())));
     }
 
@@ -115,30 +122,50 @@ class DefaultUploadService implements UploadService {
     }
 
     private Mono<List<Registered>> ingest(String tenant, String owner, DatasetRow dataset, Flux<IncomingFile> files) {
-        return stage(tenant, files)
+        return stage(tenant, files, dataset.columns())
                 .flatMap(staged -> tx.transactional(register(tenant, owner, dataset.id(), staged))
                         .onErrorResume(error -> discard(tenant, staged).then(Mono.error(error))))
-                .flatMap(registered -> validateInline(tenant, dataset.id(), registered).thenReturn(registered));
+                .flatMap(registered -> startRun(tenant, dataset.id(), registered)
+                        .then(validateInline(tenant, dataset.id(), registered)).thenReturn(registered));
     }
 
-    /** Streams every file part into the tenant's staging area; refuses no files, empty and binary files. */
-    private Mono<List<Staged>> stage(String tenant, Flux<IncomingFile> files) {
+    /**
+     * Streams every file part into the tenant's staging area; refuses no files, empty and binary files. A file whose
+     * columns are known now ({@code columns}, or inferred from the first file when null) starts validating while it
+     * arrives; a failure stops those validations and removes what they wrote.
+     */
+    private Mono<List<Staged>> stage(String tenant, Flux<IncomingFile> files, List<ColumnSpec> columns) {
         List<String> keys = new CopyOnWriteArrayList<>();
+        List<EarlyValidations.Early> started = new CopyOnWriteArrayList<>();
         long max = properties.upload().maxFileBytes();
         return files
-                .concatMap(file -> {
+                .index()
+                .concatMap(indexed -> {
+                    IncomingFile file = indexed.getT2();
                     String key = "staging/" + UUID.randomUUID();
                     keys.add(key);
                     String name = ObjectKeys.sanitizeFileName(file.fileName());
-                    return store.write(tenant, key, file.content(), max)
-                            .flatMap(size -> checkText(tenant, key, name, size).thenReturn(new Staged(key, name, size)));
+                    // without columns only the first file can start now: later ones validate against what it infers
+                    FollowedWrite follower = columns != null || indexed.getT1() == 0 ? new FollowedWrite() : null;
+                    EarlyValidations.Early validating = follower == null ? null : early.start(tenant, follower, columns);
+                    if (validating != null) {
+                        started.add(validating);
+                    }
+                    return store.write(tenant, key, file.content(), max, validating == null ? null : follower)
+                            .flatMap(size -> checkText(tenant, key, name, size).thenReturn(new Staged(key, name, size, validating)));
                 })
                 .collectList()
                 .flatMap(staged -> staged.isEmpty()
                         ? Mono.error(Problems.badRequest("No files: send one or more multipart parts named 'files'"))
                         : Mono.just(staged))
-                .onErrorResume(error -> Flux.fromIterable(keys).concatMap(key -> store.delete(tenant, key))
-                        .then(Mono.error(error)));
+                .doOnCancel(() -> {
+                    started.forEach(validating -> early.abandon(validating, "the upload was cancelled"));
+                    Flux.fromIterable(keys).concatMap(key -> store.delete(tenant, key)).subscribe(null, error -> { });
+                })
+                .onErrorResume(error -> {
+                    started.forEach(validating -> early.abandon(validating, String.valueOf(error.getMessage())));
+                    return Flux.fromIterable(keys).concatMap(key -> store.delete(tenant, key)).then(Mono.error(error));
+                });
     }
 
     private Mono<Void> checkText(String tenant, String key, String name, long size) {
@@ -170,11 +197,14 @@ class DefaultUploadService implements UploadService {
                 .concatMap(file -> datasets.nextFileId().flatMap(fileId -> {
                     boolean viaRun = file.size() > inlineMax;
                     String rawKey = ObjectPaths.rawKey(datasetId, fileId, file.fileName());
+                    if (file.early() != null) {
+                        early.register(fileId, file.early());
+                    }
                     return datasets.insertFile(tenant, fileId, datasetId, file.fileName(), rawKey,
                                     ObjectPaths.validatedKey(datasetId, fileId), file.size(),
                                     viaRun ? FileRow.PENDING : FileRow.VALIDATING, viaRun ? runId : null)
                             .then(store.move(tenant, file.key(), rawKey))
-                            .thenReturn(new Registered(fileId, viaRun));
+                            .thenReturn(new Registered(fileId, viaRun, viaRun ? runId : null));
                 }))
                 .collectList()
                 .flatMap(registered -> {
@@ -188,6 +218,14 @@ class DefaultUploadService implements UploadService {
                 .onErrorResume(error -> store.deleteTree(tenant, ObjectPaths.datasetPrefix(datasetId) + "/files")
                         .onErrorResume(e -> Mono.empty())
                         .then(Mono.error(error)));
+    }
+
+    /** After commit: the run of the large files starts on this instance (see {@link RunLauncher#startHere}). */
+    private Mono<Void> startRun(String tenant, long datasetId, List<Registered> registered) {
+        List<Long> fileIds = registered.stream().filter(Registered::viaRun).map(Registered::fileId).toList();
+        return fileIds.isEmpty() ? Mono.empty()
+                : runs.startHere(registered.stream().filter(Registered::viaRun).findFirst().orElseThrow().runId(), tenant,
+                        ValidationJobs.VALIDATE, ValidationJobs.args(datasetId, fileIds));
     }
 
     /** Small files validate before the answer; a failure is recorded on the file, not thrown at the client. */
@@ -212,6 +250,8 @@ class DefaultUploadService implements UploadService {
     }
 
     private Mono<Void> discard(String tenant, List<Staged> staged) {
+        staged.stream().filter(file -> file.early() != null)
+                .forEach(file -> early.abandon(file.early(), "the upload was not registered"));
         return Flux.fromIterable(staged).concatMap(file -> store.delete(tenant, file.key()).onErrorResume(e -> Mono.empty()))
                 .then();
     }

@@ -2,6 +2,7 @@ package io.runstream.dataset.validation;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.runstream.dataset.csv.RowBuffer;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -79,6 +80,227 @@ public enum ColumnType {
             default:
                 return null;
         }
+    }
+
+    /**
+     * Appends the canonical text of {@code chars[start, end)} (already trimmed, not empty) to {@code row}; false when
+     * it is not of this type. The answers are those of {@link #canonical(String)}: the common forms are checked on
+     * the characters (no String), anything else goes through {@code canonical}.
+     */
+    public boolean appendCanonical(char[] chars, int start, int end, RowBuffer row) {
+        switch (this) {
+            case STRING:
+                row.text(chars, start, end);
+                return true;
+            case INTEGER:
+                if (isShortInteger(chars, start, end)) {
+                    row.plain(chars, chars[start] == '+' ? start + 1 : start, end);
+                    return true;
+                }
+                break;
+            case FLOAT:
+                if (isPlainDecimal(chars, start, end)) {
+                    row.plain(chars, start, end);
+                    return true;
+                }
+                break;
+            case BOOLEAN:
+                int truth = booleanValue(chars, start, end);
+                if (truth >= 0) {
+                    row.plain(truth == 1 ? "true" : "false");
+                    return true;
+                }
+                break;
+            case DATE:
+                if (end - start == 10 && isIsoDate(chars, start)) {
+                    row.plain(chars, start, end);
+                    return true;
+                }
+                break;
+            case TIMESTAMP:
+                if (appendFastTimestamp(chars, start, end, row)) {
+                    return true;
+                }
+                break;
+            default:
+                break;
+        }
+        String canonical = canonical(new String(chars, start, end - start));
+        if (canonical == null) {
+            return false;
+        }
+        row.plain(canonical);
+        return true;
+    }
+
+    /** Whether {@code chars[start, end)} (trimmed, not empty) is of this type: {@code canonical(...) != null}. */
+    boolean accepts(char[] chars, int start, int end) {
+        boolean fast = switch (this) {
+            case STRING -> true;
+            case INTEGER -> isShortInteger(chars, start, end);
+            case FLOAT -> isPlainDecimal(chars, start, end);
+            case BOOLEAN -> booleanValue(chars, start, end) >= 0;
+            case DATE -> end - start == 10 && isIsoDate(chars, start);
+            case TIMESTAMP -> fastTimestampForm(chars, start, end) >= 0;
+        };
+        return fast || canonical(new String(chars, start, end - start)) != null;
+    }
+
+    /** An optional sign and 1 to 18 ASCII digits: always a long (19 digits may not be, and take the String path). */
+    private static boolean isShortInteger(char[] c, int start, int end) {
+        int i = start;
+        if (c[i] == '-' || c[i] == '+') {
+            i++;
+        }
+        if (i == end || end - i > 18) {
+            return false;
+        }
+        for (; i < end; i++) {
+            if (c[i] < '0' || c[i] > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Optional sign, ASCII digits, optional fraction, no exponent: a finite decimal (anything else: String path). */
+    private static boolean isPlainDecimal(char[] c, int start, int end) {
+        int i = start;
+        if (c[i] == '-' || c[i] == '+') {
+            i++;
+        }
+        int digits = 0;
+        while (i < end && c[i] >= '0' && c[i] <= '9') {
+            i++;
+            digits++;
+        }
+        if (i < end && c[i] == '.') {
+            i++;
+            while (i < end && c[i] >= '0' && c[i] <= '9') {
+                i++;
+                digits++;
+            }
+        }
+        return digits > 0 && i == end;
+    }
+
+    /** 1 for the ASCII true words (any case), 0 for the false ones, -1 otherwise (then the String path decides). */
+    private static int booleanValue(char[] c, int start, int end) {
+        switch (end - start) {
+            case 1:
+                return switch (lower(c[start])) {
+                    case 't', 'y', '1' -> 1;
+                    case 'f', 'n', '0' -> 0;
+                    default -> -1;
+                };
+            case 2:
+                return lower(c[start]) == 'n' && lower(c[start + 1]) == 'o' ? 0 : -1;
+            case 3:
+                return lower(c[start]) == 'y' && lower(c[start + 1]) == 'e' && lower(c[start + 2]) == 's' ? 1 : -1;
+            case 4:
+                return lower(c[start]) == 't' && lower(c[start + 1]) == 'r' && lower(c[start + 2]) == 'u'
+                        && lower(c[start + 3]) == 'e' ? 1 : -1;
+            case 5:
+                return lower(c[start]) == 'f' && lower(c[start + 1]) == 'a' && lower(c[start + 2]) == 'l'
+                        && lower(c[start + 3]) == 's' && lower(c[start + 4]) == 'e' ? 0 : -1;
+            default:
+                return -1;
+        }
+    }
+
+    private static char lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
+
+    /**
+     * The form of a fast timestamp ({@link #fastTimestamp}) on characters: -1 when it is none, else the second
+     * (0..59) plus 100 when it ends with Z.
+     */
+    private static int fastTimestampForm(char[] c, int start, int end) {
+        int n = end - start;
+        if ((n != 19 && !(n == 20 && c[start + 19] == 'Z')) || !isIsoDate(c, start)) {
+            return -1;
+        }
+        char separator = c[start + 10];
+        if ((separator != 'T' && separator != ' ') || c[start + 13] != ':' || c[start + 16] != ':'
+                || !digits(c, start + 11, start + 13) || !digits(c, start + 14, start + 16) || !digits(c, start + 17, start + 19)) {
+            return -1;
+        }
+        int hour = number(c, start + 11, start + 13);
+        int minute = number(c, start + 14, start + 16);
+        int second = number(c, start + 17, start + 19);
+        if (hour > 23 || minute > 59 || second > 59) {
+            return -1;
+        }
+        return n == 20 ? 100 + second : second;
+    }
+
+    /** {@link #fastTimestamp} on characters, appending what it would answer. */
+    private static boolean appendFastTimestamp(char[] c, int start, int end, RowBuffer row) {
+        int form = fastTimestampForm(c, start, end);
+        if (form < 0) {
+            return false;
+        }
+        boolean zulu = form >= 100;
+        int second = form % 100;
+        char separator = c[start + 10];
+        if (separator == 'T' && (zulu || second != 0)) {
+            row.plain(c, start, end);
+            return true;
+        }
+        char[] out = new char[20];
+        System.arraycopy(c, start, out, 0, 10);
+        out[10] = 'T';
+        if (zulu) {
+            System.arraycopy(c, start + 11, out, 11, 8);
+            out[19] = 'Z';
+            row.plain(out, 0, 20);
+        } else if (second == 0) {
+            System.arraycopy(c, start + 11, out, 11, 5);
+            row.plain(out, 0, 16);
+        } else {
+            System.arraycopy(c, start + 11, out, 11, 8);
+            row.plain(out, 0, 19);
+        }
+        return true;
+    }
+
+    private static boolean isIsoDate(char[] c, int start) {
+        if (c[start + 4] != '-' || c[start + 7] != '-' || !digits(c, start, start + 4) || !digits(c, start + 5, start + 7)
+                || !digits(c, start + 8, start + 10)) {
+            return false;
+        }
+        return realDate(number(c, start, start + 4), number(c, start + 5, start + 7), number(c, start + 8, start + 10));
+    }
+
+    private static boolean digits(char[] c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (c[i] < '0' || c[i] > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int number(char[] c, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            value = value * 10 + (c[i] - '0');
+        }
+        return value;
+    }
+
+    private static boolean realDate(int year, int month, int day) {
+        if (month < 1 || month > 12 || day < 1) {
+            return false;
+        }
+        boolean leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        int length = switch (month) {
+            case 2 -> leap ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+        return day <= length;
     }
 
     /** The canonical text as a JSON-friendly value: Long, Double, Boolean or String. */
@@ -171,7 +393,16 @@ public enum ColumnType {
             }
         }
         // without an exponent a decimal is finite; with one it may overflow to Infinity
-        return i == n && (s.indexOf('e') < 0 && s.indexOf('E') < 0 || Double.isFinite(Double.parseDouble(s)));
+        return i == n && (s.indexOf('e') < 0 && s.indexOf('E') < 0 || isFiniteDouble(s));
+    }
+
+    /** Double.parseDouble reads ASCII digits only: other Unicode digits with an exponent are not a Float (no exception). */
+    private static boolean isFiniteDouble(String s) {
+        try {
+            return Double.isFinite(Double.parseDouble(s));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static String booleanText(String s) {
@@ -249,19 +480,7 @@ public enum ColumnType {
                 || !digits(s, 8, 10)) {
             return false;
         }
-        int year = number(s, 0, 4);
-        int month = number(s, 5, 7);
-        int day = number(s, 8, 10);
-        if (month < 1 || month > 12 || day < 1) {
-            return false;
-        }
-        boolean leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        int length = switch (month) {
-            case 2 -> leap ? 29 : 28;
-            case 4, 6, 9, 11 -> 30;
-            default -> 31;
-        };
-        return day <= length;
+        return realDate(number(s, 0, 4), number(s, 5, 7), number(s, 8, 10));
     }
 
     private static boolean digits(String s, int from, int to) {

@@ -2,10 +2,11 @@ package io.runstream.dataset.validation;
 
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
 import io.runstream.dataset.DatasetProperties;
 import io.runstream.dataset.csv.CsvFiles;
 import io.runstream.dataset.csv.CsvLineWriter;
+import io.runstream.dataset.csv.FieldsHandler;
+import io.runstream.dataset.csv.RowBuffer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,13 +45,13 @@ public final class FileValidator {
 
     public ValidationOutcome validate(InputStream raw, OutputStream validated, List<ColumnSpec> template, Progress progress) {
         Run run = new Run();
-        try (CsvReader<CsvRecord> reader = CsvFiles.reader(raw, config.maxFieldChars());
+        try (CsvReader<FieldsHandler> reader = CsvFiles.fieldsReader(raw, config.maxFieldChars());
              CsvLineWriter writer = new CsvLineWriter(validated)) {
-            Iterator<CsvRecord> records = reader.iterator();
+            Iterator<FieldsHandler> records = reader.iterator();
             if (!records.hasNext()) {
                 return run.outcome(List.of(), List.of(), template == null, "the file has no header row", 0);
             }
-            List<String> header = trimmed(records.next().getFields());
+            List<String> header = trimmed(records.next());
             return template == null
                     ? inferring(header, records, writer, run, progress)
                     : againstTemplate(header, template, records, writer, run, progress);
@@ -61,7 +62,7 @@ public final class FileValidator {
         }
     }
 
-    private ValidationOutcome againstTemplate(List<String> header, List<ColumnSpec> template, Iterator<CsvRecord> records,
+    private ValidationOutcome againstTemplate(List<String> header, List<ColumnSpec> template, Iterator<FieldsHandler> records,
                                               CsvLineWriter writer, Run run, Progress progress) throws IOException {
         run.header = header;
         run.columns = template;
@@ -98,52 +99,71 @@ public final class FileValidator {
             }
         }
         writer.writeRecord(template.stream().map(ColumnSpec::columnName).toList());
-        String[] out = new String[template.size()];
-        // canonical values of every type but String are digits, signs, dots, dashes, colons, letters
+        // canonical values of every type but String are digits, signs, dots, dashes, colons, letters: written as they are
         boolean[] plain = new boolean[template.size()];
+        ColumnType[] types = new ColumnType[template.size()];
         for (int c = 0; c < plain.length; c++) {
-            plain[c] = template.get(c).dataType() != ColumnType.STRING;
+            types[c] = template.get(c).dataType();
+            plain[c] = types[c] != ColumnType.STRING;
         }
+        RowBuffer out = new RowBuffer();
+        int fields = header.size();
         while (records.hasNext()) {
-            CsvRecord record = records.next();
+            FieldsHandler record = records.next();
             long row = ++run.total;
             if (row % PROGRESS_EVERY == 0) {
                 progress.rows(row);
             }
-            if (record.getFieldCount() != header.size()) {
-                run.error(row, record.getStartingLineNumber(), null, String.valueOf(record.getFieldCount()), FIELD_COUNT);
+            if (record.fields() != fields) {
+                run.error(row, record.line(), null, String.valueOf(record.fields()), FIELD_COUNT);
                 continue;
             }
+            char[] chars = record.chars();
             boolean valid = true;
-            for (int c = 0; c < out.length; c++) {
-                ColumnSpec column = template.get(c);
-                String value = source[c] < 0 ? "" : record.getField(source[c]).trim();
-                if (value.isEmpty()) {
+            out.clear();
+            for (int c = 0; c < types.length; c++) {
+                int start = 0;
+                int end = 0;
+                if (source[c] >= 0) {
+                    start = record.start(source[c]);
+                    end = record.end(source[c]);
+                    // String.trim: what is at most a space goes at both ends
+                    while (start < end && chars[start] <= ' ') {
+                        start++;
+                    }
+                    while (end > start && chars[end - 1] <= ' ') {
+                        end--;
+                    }
+                }
+                if (start == end) {
+                    ColumnSpec column = template.get(c);
                     if (column.defaultValue() != null) {
-                        out[c] = column.defaultValue();
+                        if (plain[c]) {
+                            out.plain(column.defaultValue());
+                        } else {
+                            out.text(column.defaultValue());
+                        }
                         continue;
                     }
-                    run.error(row, record.getStartingLineNumber(), column.columnName(), "", MISSING);
+                    run.error(row, record.line(), column.columnName(), "", MISSING);
                     valid = false;
                     continue;
                 }
-                String canonical = column.dataType().canonical(value);
-                if (canonical == null) {
-                    run.error(row, record.getStartingLineNumber(), column.columnName(), value, column.dataType().invalidReason());
+                if (!types[c].appendCanonical(chars, start, end, out)) {
+                    run.error(row, record.line(), template.get(c).columnName(), new String(chars, start, end - start),
+                            types[c].invalidReason());
                     valid = false;
-                } else {
-                    out[c] = canonical;
                 }
             }
             if (valid) {
                 run.valid++;
-                writer.writeRecord(out, plain);
+                writer.writeRow(out);
             }
         }
         return run.outcome(header, template, false, null, template.size());
     }
 
-    private ValidationOutcome inferring(List<String> rawHeader, Iterator<CsvRecord> records, CsvLineWriter writer, Run run,
+    private ValidationOutcome inferring(List<String> rawHeader, Iterator<FieldsHandler> records, CsvLineWriter writer, Run run,
                                         Progress progress) throws IOException {
         List<String> header = new ArrayList<>(rawHeader.size());
         for (int i = 0; i < rawHeader.size(); i++) {
@@ -160,23 +180,34 @@ public final class FileValidator {
         run.headerFields = header.size();
         TypeInference inference = new TypeInference(header.size());
         writer.writeRecord(header);
-        String[] out = new String[header.size()];
+        RowBuffer out = new RowBuffer();
+        int fields = header.size();
         while (records.hasNext()) {
-            CsvRecord record = records.next();
+            FieldsHandler record = records.next();
             long row = ++run.total;
             if (row % PROGRESS_EVERY == 0) {
                 progress.rows(row);
             }
-            if (record.getFieldCount() != header.size()) {
-                run.error(row, record.getStartingLineNumber(), null, String.valueOf(record.getFieldCount()), FIELD_COUNT);
+            if (record.fields() != fields) {
+                run.error(row, record.line(), null, String.valueOf(record.fields()), FIELD_COUNT);
                 continue;
             }
-            for (int c = 0; c < out.length; c++) {
-                out[c] = record.getField(c).trim();
-                inference.accept(c, out[c]);
+            char[] chars = record.chars();
+            out.clear();
+            for (int c = 0; c < fields; c++) {
+                int start = record.start(c);
+                int end = record.end(c);
+                while (start < end && chars[start] <= ' ') {
+                    start++;
+                }
+                while (end > start && chars[end - 1] <= ' ') {
+                    end--;
+                }
+                inference.accept(c, chars, start, end);
+                out.text(chars, start, end);
             }
             run.valid++;
-            writer.writeRecord(out, null);
+            writer.writeRow(out);
         }
         List<ColumnSpec> columns = new ArrayList<>(header.size());
         for (int c = 0; c < header.size(); c++) {
@@ -186,8 +217,12 @@ public final class FileValidator {
         return run.outcome(rawHeader, columns, true, null, header.size());
     }
 
-    private static List<String> trimmed(List<String> fields) {
-        return fields.stream().map(String::trim).toList();
+    private static List<String> trimmed(FieldsHandler record) {
+        List<String> fields = new ArrayList<>(record.fields());
+        for (int i = 0; i < record.fields(); i++) {
+            fields.add(record.field(i).trim());
+        }
+        return List.copyOf(fields);
     }
 
     private static String rootMessage(Throwable e) {

@@ -37,6 +37,24 @@ final class TypeInference {
         candidates[column] = mask;
     }
 
+    /** {@link #accept(int, String)} for {@code chars[start, end)} (trimmed). */
+    void accept(int column, char[] chars, int start, int end) {
+        if (start == end) {
+            return;
+        }
+        seen[column] = true;
+        int mask = candidates[column];
+        if (mask == 0) {
+            return;
+        }
+        for (int t = 0; t < PREFERENCE.length; t++) {
+            if ((mask & (1 << t)) != 0 && !PREFERENCE[t].accepts(chars, start, end)) {
+                mask &= ~(1 << t);
+            }
+        }
+        candidates[column] = mask;
+    }
+
     ColumnType type(int column) {
         if (!seen[column]) {
             return ColumnType.STRING;
