@@ -126,18 +126,22 @@ class DefaultPredictionService implements PredictionService {
     }
 
     @Override
-    public Mono<PredictionApi.PredictionList> predictions(Caller caller, long trainId, String type, String workloadId,
-                                                          String clientId, Integer limit) {
-        int bounded = limit == null ? Integer.MAX_VALUE : limit;
-        if (bounded < 1) {
-            return Mono.error(field("limit", "must be at least 1"));
-        }
+    public Mono<PredictionApi.PredictionList> predictions(Caller caller, PredictionQuery query) {
+        String tenant = caller.tenant();
+        // the count and the page run side by side, each on its own connection
         return requireAny(caller, PREDICT, READ)
                 .then(predictionLog.flushed().timeout(FLUSH_WAIT, Mono.empty()))
-                .thenMany(repository.list(caller.tenant(), trainId, type, workloadId, clientId, bounded))
-                .map(this::item)
-                .collectList()
-                .map(items -> new PredictionApi.PredictionList(items.size(), items));
+                .then(Mono.zip(repository.count(tenant, query), repository.page(tenant, query).collectList()))
+                .map(found -> {
+                    List<PredictionRepository.Row> rows = found.getT2();
+                    boolean more = rows.size() > query.limit();
+                    List<PredictionApi.PredictionItem> items = new ArrayList<>(Math.min(rows.size(), query.limit()));
+                    for (PredictionRepository.Row row : more ? rows.subList(0, query.limit()) : rows) {
+                        items.add(item(row));
+                    }
+                    String next = more ? String.valueOf(items.get(items.size() - 1).predictionId()) : null;
+                    return new PredictionApi.PredictionList(found.getT1(), query.limit(), query.offset(), next, items);
+                });
     }
 
     private PredictionApi.PredictionItem item(PredictionRepository.Row row) {
