@@ -87,8 +87,9 @@ class PredictionBenchmark {
         double[] inService = new double[measured];
         int read = 0;
         String cursor = null;
+        WebTestClient pages = web.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build();
         while (read < measured) {
-            JsonNode page = web.get().uri("/api/v1/inference/predictions?train_id=19&prediction_type=realtime&limit="
+            JsonNode page = pages.get().uri("/api/v1/inference/predictions?train_id=19&prediction_type=realtime&limit="
                             + Math.min(1000, measured - read) + (cursor == null ? "" : "&cursor=" + cursor))
                     .header("Authorization", TOKEN).exchange().expectStatus().isOk().expectBody(JsonNode.class)
                     .returnResult().getResponseBody();
