@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param batchWorkers          batch predictions that run at once; more wait as pending runs
  * @param batchChunkRows        rows predicted per XGBoost call in a batch
  * @param maxForecastSteps      the longest forecast a request may ask for
+ * @param maxListLimit          the largest {@code limit} of {@code GET /predictions} (default page: 100)
  * @param predictionLog         the asynchronous prediction-log writer
  */
 @ConfigurationProperties("runstream.inference")
@@ -29,6 +30,7 @@ public record InferenceProperties(
         @DefaultValue("365") int maxForecastSteps,
         @DefaultValue("60") int leaseSeconds,
         @DefaultValue("5s") Duration heartbeatInterval,
+        @DefaultValue("1000") int maxListLimit,
         @DefaultValue PredictionLog predictionLog) {
 
     /**

@@ -68,6 +68,11 @@ public final class PredictionApi {
                                  String workloadId, String clientId, String runId, String error) {
     }
 
-    public record PredictionList(int total, List<PredictionItem> data) {
+    /**
+     * One page of the log: {@code total} rows match the filters; {@code next_cursor} (absent on the last page) is
+     * the {@code cursor} of the next one.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PredictionList(long total, int limit, int offset, String nextCursor, List<PredictionItem> data) {
     }
 }

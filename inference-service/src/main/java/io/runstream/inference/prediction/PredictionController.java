@@ -1,5 +1,6 @@
 package io.runstream.inference.prediction;
 
+import io.runstream.inference.config.InferenceProperties;
 import io.runstream.platform.security.Caller;
 import jakarta.validation.Valid;
 import org.springframework.http.HttpStatus;
@@ -21,8 +22,11 @@ class PredictionController {
 
     private final PredictionService predictions;
 
-    PredictionController(PredictionService predictions) {
+    private final int maxListLimit;
+
+    PredictionController(PredictionService predictions, InferenceProperties properties) {
         this.predictions = predictions;
+        this.maxListLimit = properties.maxListLimit();
     }
 
     @PostMapping({"/api/v1/inference", "/api/v1/inference/"})
@@ -42,8 +46,12 @@ class PredictionController {
                                             @RequestParam(name = "prediction_type", required = false) String type,
                                             @RequestParam(name = "workload_id", required = false) String workloadId,
                                             @RequestParam(name = "client_id", required = false) String clientId,
-                                            @RequestParam(name = "limit", required = false) Integer limit) {
-        return predictions.predictions(caller, trainId, type, workloadId, clientId, limit);
+                                            @RequestParam(name = "limit", required = false) String limit,
+                                            @RequestParam(name = "offset", required = false) String offset,
+                                            @RequestParam(name = "cursor", required = false) String cursor) {
+        return Mono.fromSupplier(() -> PredictionQuery.parse(trainId, type, workloadId, clientId, limit, offset, cursor,
+                        maxListLimit))
+                .flatMap(query -> predictions.predictions(caller, query));
     }
 
     @PostMapping({"/api/v1/inference/batchPrediction", "/api/v1/inference/batch-prediction"})

@@ -9,7 +9,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The prediction log; every query is tenant-scoped. */
 @Repository
@@ -157,19 +159,62 @@ class PredictionRepository {
                 .bind("type", type).map(PredictionRepository::row).all();
     }
 
-    Flux<Row> list(String tenant, long trainId, String type, String workloadId, String clientId, int limit) {
-        return db.sql("select " + COLUMNS + """
-                         from prediction where tenant_id = :tenant and train_id = :train
-                        and (:type::text is null or prediction_type = :type)
-                        and (:workload::text is null or workload_id = :workload)
-                        and (:client::text is null or client_id = :client)
-                        order by id desc limit :limit""")
-                .bind("tenant", tenant).bind("train", trainId)
-                .bind("type", Parameter.fromOrEmpty(type, String.class))
-                .bind("workload", Parameter.fromOrEmpty(workloadId, String.class))
-                .bind("client", Parameter.fromOrEmpty(clientId, String.class))
-                .bind("limit", limit)
-                .map(PredictionRepository::row).all();
+    /**
+     * One page, newest first; {@code limit + 1} rows are read so the caller knows whether more follow. The page's
+     * ids come first from an index alone ({@code prediction_tenant_train_newest}, or for batch and forecast rows
+     * the partial index: the literal {@code <> 'realtime'} lets the planner pick it), then only their rows are
+     * read. Asked in one query, PostgreSQL's generic plan walked the primary key backwards instead, reading the
+     * tenant's whole log to find a small model's rows.
+     */
+    Flux<Row> page(String tenant, PredictionQuery query) {
+        Where where = where(tenant, query, true);
+        var spec = db.sql("select " + COLUMNS + " from prediction where tenant_id = :tenant and id = any(array("
+                        + "select id from prediction where " + where.sql() + " order by id desc limit :limit offset :offset"
+                        + ")) order by id desc")
+                .bind("limit", query.limit() + 1).bind("offset", query.offset());
+        for (var bind : where.binds().entrySet()) {
+            spec = spec.bind(bind.getKey(), bind.getValue());
+        }
+        return spec.map(PredictionRepository::row).all();
+    }
+
+    /** The rows matching the filters, whatever the page (the cursor is ignored, as in job-service's runs). */
+    Mono<Long> count(String tenant, PredictionQuery query) {
+        Where where = where(tenant, query, false);
+        var spec = db.sql("select count(*) as total from prediction where " + where.sql());
+        for (var bind : where.binds().entrySet()) {
+            spec = spec.bind(bind.getKey(), bind.getValue());
+        }
+        return spec.map(row -> row.get("total", Long.class)).one();
+    }
+
+    private record Where(String sql, Map<String, Object> binds) {
+    }
+
+    /** Only the given filters become clauses, so every query has a plan of its own shape (no "or :x is null"). */
+    private static Where where(String tenant, PredictionQuery q, boolean withCursor) {
+        StringBuilder sql = new StringBuilder("tenant_id = :tenant and train_id = :train");
+        Map<String, Object> binds = new LinkedHashMap<>();
+        binds.put("tenant", tenant);
+        binds.put("train", q.trainId());
+        if (q.type() != null) {
+            sql.append(q.type().equals("realtime") ? " and prediction_type = :type"
+                    : " and prediction_type <> 'realtime' and prediction_type = :type");
+            binds.put("type", q.type());
+        }
+        if (q.workloadId() != null) {
+            sql.append(" and workload_id = :workload");
+            binds.put("workload", q.workloadId());
+        }
+        if (q.clientId() != null) {
+            sql.append(" and client_id = :client");
+            binds.put("client", q.clientId());
+        }
+        if (withCursor && q.cursor() != null) {
+            sql.append(" and id < :cursor");
+            binds.put("cursor", q.cursor());
+        }
+        return new Where(sql.toString(), binds);
     }
 
     Mono<Boolean> claim(String runId) {

@@ -12,8 +12,8 @@ public interface PredictionService {
 
     Mono<PredictionApi.Form> form(Caller caller, long trainId);
 
-    Mono<PredictionApi.PredictionList> predictions(Caller caller, long trainId, String type, String workloadId,
-                                                   String clientId, Integer limit);
+    /** One page of the model's prediction log, newest first. */
+    Mono<PredictionApi.PredictionList> predictions(Caller caller, PredictionQuery query);
 
     Mono<PredictionApi.BatchSubmitted> submitBatch(Caller caller, PredictionApi.BatchRequest request);
 

@@ -29,9 +29,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -57,6 +61,7 @@ class InferenceApiTest {
         try {
             UPSTREAMS.bundles.put(TENANT + "/19", TestModels.churnBundle(19, 1, 7, 40));
             UPSTREAMS.bundles.put(TENANT + "/20", TestModels.churnBundle(20, 1, 8, 40));
+            UPSTREAMS.bundles.put(TENANT + "/22", TestModels.churnBundle(22, 1, 9, 40));
             UPSTREAMS.bundles.put(TENANT + "/30", TestModels.forecastBundle(30, SALES, 286));
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -153,6 +158,8 @@ class InferenceApiTest {
     @Test
     void concurrentPredictions_areAllLogged_withInputOutputLatencyAndIds() {
         int n = 120;
+        // one alone first: BlockHound reports Jackson's lock on deserializers built by concurrent first requests
+        post(ALICE, "/api/v1/inference/", predict(19, features(1, 20.0, "basic")), 200);
         WebClient client = WebClient.create("http://localhost:" + port);
         List<JsonNode> answers = Flux.range(0, n)
                 .flatMap(i -> {
@@ -168,8 +175,10 @@ class InferenceApiTest {
         answers.forEach(a -> answered.put(a.get("prediction_id").asLong(), a));
         assertThat(answered).hasSize(n);
 
-        JsonNode log = get(ALICE, "/api/v1/inference/predictions?train_id=19&workload_id=flywheel-concurrency", 200);
+        JsonNode log = get(ALICE, "/api/v1/inference/predictions?train_id=19&workload_id=flywheel-concurrency&limit=1000",
+                200);
         assertThat(log.get("total").asInt()).isEqualTo(n);
+        assertThat(log.get("data").size()).isEqualTo(n);
         for (JsonNode item : log.get("data")) {
             JsonNode answer = answered.get(item.get("prediction_id").asLong());
             assertThat(answer).as("logged prediction %s was answered", item.get("prediction_id")).isNotNull();
@@ -185,6 +194,132 @@ class InferenceApiTest {
             assertThat(item.get("model_version").asInt()).isEqualTo(answer.get("model_version").asInt());
             assertThat(item.get("date").isNull()).isFalse();
         }
+    }
+
+    @Test
+    void predictionLog_isListedInBoundedPages_newestFirst_withTheTotal() {
+        int n = 250;
+        Function<Integer, Map<String, Object>> request = i -> {
+            Map<String, Object> body = predict(22, features(i % 72, 20.0 + i, "basic"));
+            body.put("preprocess_id", 9);
+            body.put("workload_id", "paging");
+            body.put("client_id", i % 2 == 0 ? "even" : "odd");
+            return body;
+        };
+        // one alone first: BlockHound reports Jackson's lock on deserializers built by concurrent first requests
+        long alone = post(ALICE, "/api/v1/inference/", request.apply(0), 200).get("prediction_id").asLong();
+        WebClient client = WebClient.create("http://localhost:" + port);
+        Set<Long> answered = new HashSet<>(Flux.range(1, n - 1)
+                .flatMap(i -> {
+                    Map<String, Object> body = request.apply(i);
+                    return client.post().uri("/api/v1/inference/").header("Authorization", ALICE)
+                            .contentType(MediaType.APPLICATION_JSON).bodyValue(body).retrieve().bodyToMono(JsonNode.class)
+                            .map(answer -> answer.get("prediction_id").asLong());
+                }, 32)
+                .collectList().block(Duration.ofSeconds(60)));
+        answered.add(alone);
+        assertThat(answered).hasSize(n);
+        long batch = post(ALICE, "/api/v1/inference/batchPrediction", Map.of("train_id", 22, "dataset_id", 44), 202)
+                .get("prediction_id").asLong();
+        Set<Long> all = new HashSet<>(answered);
+        all.add(batch);
+        String list = "/api/v1/inference/predictions?train_id=22";
+
+        // without a limit: the first 100, the real total, a cursor to the next page
+        JsonNode first = get(ALICE, list, 200);
+        assertThat(first.get("total").asLong()).isEqualTo(n + 1);
+        assertThat(first.get("limit").asInt()).isEqualTo(100);
+        assertThat(first.get("offset").asInt()).isZero();
+        assertThat(first.get("data").size()).isEqualTo(100);
+        List<Long> firstIds = ids(first);
+        assertThat(firstIds).isSortedAccordingTo(Comparator.reverseOrder()).doesNotHaveDuplicates();
+        assertThat(firstIds.get(0)).isEqualTo(all.stream().max(Long::compare).orElseThrow());
+        assertThat(first.get("next_cursor").asString()).isEqualTo(String.valueOf(firstIds.get(99)));
+        assertThat(first.get("data").get(0).propertyNames()).contains("prediction_id", "train_id", "date", "dataset_id",
+                "predictor_name", "prediction_type", "input_data", "status", "no_of_records", "accuracy", "problem_type",
+                "domain_name");
+
+        // the cursor walks the whole log once, newest first; the last page has no next_cursor
+        List<Long> walked = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = get(ALICE, list + "&limit=60" + (cursor == null ? "" : "&cursor=" + cursor), 200);
+            assertThat(page.get("total").asLong()).isEqualTo(n + 1);
+            walked.addAll(ids(page));
+            cursor = page.hasNonNull("next_cursor") ? page.get("next_cursor").asString() : null;
+            pages++;
+        } while (cursor != null);
+        assertThat(pages).isEqualTo(5);
+        assertThat(walked).isSortedAccordingTo(Comparator.reverseOrder()).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(all);
+
+        // offset pages agree with the cursor's
+        assertThat(ids(get(ALICE, list + "&limit=100&offset=100", 200))).isEqualTo(walked.subList(100, 200));
+        assertThat(ids(get(ALICE, list + "&limit=20&offset=40&cursor=" + walked.get(99), 200)))
+                .isEqualTo(walked.subList(140, 160));
+        JsonNode everything = get(ALICE, list + "&limit=1000", 200);
+        assertThat(ids(everything)).isEqualTo(walked);
+        assertThat(everything.has("next_cursor")).isFalse();
+        JsonNode beyond = get(ALICE, list + "&offset=5000", 200);
+        assertThat(beyond.get("data").size()).isZero();
+        assertThat(beyond.get("total").asLong()).isEqualTo(n + 1);
+
+        // filters still filter, and the total counts what they match
+        JsonNode batches = get(ALICE, list + "&prediction_type=batch", 200);
+        assertThat(batches.get("total").asLong()).isEqualTo(1);
+        assertThat(ids(batches)).containsExactly(batch);
+        JsonNode realtime = get(ALICE, list + "&prediction_type=realtime&limit=7", 200);
+        assertThat(realtime.get("total").asLong()).isEqualTo(n);
+        assertThat(ids(realtime)).isEqualTo(walked.stream().filter(answered::contains).limit(7).toList());
+        assertThat(get(ALICE, list + "&prediction_type=forecast", 200).get("total").asLong()).isZero();
+        JsonNode odd = get(ALICE, list + "&workload_id=paging&client_id=odd&limit=10", 200);
+        assertThat(odd.get("total").asLong()).isEqualTo(n / 2);
+        assertThat(odd.get("data").size()).isEqualTo(10);
+        odd.get("data").forEach(item -> assertThat(item.get("client_id").asString()).isEqualTo("odd"));
+        assertThat(get(ALICE, list + "&workload_id=paging", 200).get("total").asLong()).isEqualTo(n);
+        assertThat(get(ALICE, list + "&client_id=even", 200).get("total").asLong()).isEqualTo(n / 2);
+
+        // another tenant's train_id matches nothing (as a filter naming something not the caller's)
+        JsonNode foreign = get(EVE, list, 200);
+        assertThat(foreign.get("total").asLong()).isZero();
+        assertThat(foreign.get("data").size()).isZero();
+        get(VIEWER, list + "&limit=1", 200);
+    }
+
+    @Test
+    void predictionLog_refusesPagesOutOfBounds_andBadCursors() {
+        String list = "/api/v1/inference/predictions?train_id=19";
+        assertThat(errors(get(ALICE, list + "&limit=0", 400))).contains("\"limit\"", "between 1 and 1000");
+        assertThat(errors(get(ALICE, list + "&limit=1001", 400))).contains("\"limit\"", "between 1 and 1000");
+        assertThat(errors(get(ALICE, list + "&limit=100000", 400))).contains("\"limit\"");
+        assertThat(errors(get(ALICE, list + "&limit=ten", 400))).contains("\"limit\"", "integer");
+        assertThat(errors(get(ALICE, list + "&offset=-1", 400))).contains("\"offset\"");
+        assertThat(errors(get(ALICE, list + "&offset=x", 400))).contains("\"offset\"", "integer");
+        assertThat(errors(get(ALICE, list + "&offset=100001", 400))).contains("\"offset\"", "cursor");
+        assertThat(errors(get(ALICE, list + "&cursor=abc", 400))).contains("\"cursor\"");
+        assertThat(errors(get(ALICE, list + "&cursor=0", 400))).contains("\"cursor\"");
+        assertThat(errors(get(ALICE, list + "&cursor=-3", 400))).contains("\"cursor\"");
+        assertThat(errors(get(ALICE, list + "&cursor=99999999999999999999", 400))).contains("\"cursor\"");
+        assertThat(errors(get(ALICE, list + "&prediction_type=live", 400))).contains("\"prediction_type\"");
+        JsonNode nul = web.get().uri(b -> b.path("/api/v1/inference/predictions").queryParam("train_id", 19)
+                        .queryParam("workload_id", "a\u0000b").build())
+                .header("Authorization", ALICE).exchange().expectStatus().isBadRequest().expectBody(JsonNode.class)
+                .returnResult().getResponseBody();
+        assertThat(errors(nul)).contains("\"workload_id\"", "NUL");
+        JsonNode several = get(ALICE, list + "&limit=0&offset=-1&cursor=z", 400);
+        assertThat(several.get("errors").size()).isEqualTo(3);
+        assertThat(several.get("status").asInt()).isEqualTo(400);
+        get(ALICE, "/api/v1/inference/predictions?train_id=abc", 400);
+        get(ALICE, "/api/v1/inference/predictions?limit=10", 400);
+        web.get().uri(list).exchange().expectStatus().isUnauthorized();
+        assertThat(get(ALICE, list + "&limit=1000&offset=100000", 200).get("limit").asInt()).isEqualTo(1000);
+    }
+
+    static List<Long> ids(JsonNode page) {
+        List<Long> ids = new ArrayList<>();
+        page.get("data").forEach(item -> ids.add(item.get("prediction_id").asLong()));
+        return ids;
     }
 
     @Test

@@ -83,12 +83,25 @@ class PredictionBenchmark {
                 + "prediction logged)%n", measured, latencies[measured / 2], latencies[(int) (measured * 0.99)]);
         System.out.printf("inference-realtime-cpu: %.3f ms of CPU per request (client, server and log writer together)%n",
                 cpuMs);
-        JsonNode log = web.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(256 * 1024 * 1024)).build().get().uri("/api/v1/inference/predictions?train_id=19&limit=" + measured)
-                .header("Authorization", TOKEN).exchange().expectBody(JsonNode.class).returnResult().getResponseBody();
-        double[] inService = new double[log.get("data").size()];
-        for (int i = 0; i < inService.length; i++) {
-            inService[i] = log.get("data").get(i).get("latency_ms").asDouble();
+        // the newest `measured` log rows (the measured requests), read in pages of at most 1000
+        double[] inService = new double[measured];
+        int read = 0;
+        String cursor = null;
+        WebTestClient pages = web.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build();
+        while (read < measured) {
+            JsonNode page = pages.get().uri("/api/v1/inference/predictions?train_id=19&prediction_type=realtime&limit="
+                            + Math.min(1000, measured - read) + (cursor == null ? "" : "&cursor=" + cursor))
+                    .header("Authorization", TOKEN).exchange().expectStatus().isOk().expectBody(JsonNode.class)
+                    .returnResult().getResponseBody();
+            for (JsonNode item : page.get("data")) {
+                inService[read++] = item.get("latency_ms").asDouble();
+            }
+            if (!page.hasNonNull("next_cursor")) {
+                break;
+            }
+            cursor = page.get("next_cursor").asString();
         }
+        inService = Arrays.copyOf(inService, read);
         Arrays.sort(inService);
         System.out.printf("inference-realtime-in-service: p50 %.3f ms, p99 %.3f ms (model lookup, checks, encode, "
                 + "XGBoost; as logged)%n", inService[inService.length / 2], inService[(int) (inService.length * 0.99)]);
