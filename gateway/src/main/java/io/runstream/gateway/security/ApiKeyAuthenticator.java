@@ -31,7 +31,7 @@ class ApiKeyAuthenticator implements ServerAuthenticationConverter, ReactiveAuth
     public Mono<Authentication> convert(ServerWebExchange web) {
         HttpHeaders headers = web.getRequest().getHeaders();
         String key = headers.getFirst(CachingApiKeyExchange.API_KEY_HEADER);
-        if (key == null || key.isBlank() || headers.containsHeader(HttpHeaders.AUTHORIZATION) || publicPaths.matches(web)) {
+        if (key == null || key.isBlank() || headers.containsHeader(HttpHeaders.AUTHORIZATION) || publicPaths.isPublic(web)) {
             return Mono.empty();
         }
         return Mono.just(new ApiKeyCredentials(key.trim()));

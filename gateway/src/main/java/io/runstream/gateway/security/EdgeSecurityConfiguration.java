@@ -69,10 +69,10 @@ class EdgeSecurityConfiguration {
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
                 .authorizeExchange(exchanges -> exchanges
-                        .pathMatchers(PublicPaths.PATTERNS.toArray(String[]::new)).permitAll()
+                        .matchers(publicPaths).permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(server -> server
-                        .bearerTokenConverter(exchange -> publicPaths.matches(exchange) ? Mono.empty() : bearer.convert(exchange))
+                        .bearerTokenConverter(exchange -> publicPaths.isPublic(exchange) ? Mono.empty() : bearer.convert(exchange))
                         .jwt(jwt -> jwt.jwtDecoder(bearerDecoder).jwtAuthenticationConverter(EdgeSecurityConfiguration::authentication))
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(entryPoint))
