@@ -50,6 +50,40 @@ class ValuesTest {
     }
 
     @Test
+    void plainDecimal_onChars_answersWhatTheStringVersionAnswers_andNumberAgrees() {
+        java.util.Random random = new java.util.Random(5);
+        String alphabet = "0123456789012345678901234567890123456789+-.eE _x\u2003";
+        String[] formats = {"%.5f", "%.3e", "%.15g", "%.1f", "%.0f", "%.17g", "%.10E", "%.20f"};
+        for (int i = 0; i < 200_000; i++) {
+            String text;
+            if (i % 2 == 0) {
+                text = String.format(java.util.Locale.ROOT, formats[i % formats.length],
+                        random.nextGaussian() * Math.pow(10, random.nextInt(50) - 25));
+            } else {
+                StringBuilder soup = new StringBuilder();
+                for (int k = random.nextInt(12); k > 0; k--) {
+                    soup.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                text = soup.toString();
+            }
+            // the text inside a larger buffer, as a CSV reader holds it
+            char[] buffer = ("x," + text + ",y").toCharArray();
+            double fromChars = Values.plainDecimal(buffer, 2, text.length());
+            double fromString = text.isEmpty() ? Double.NaN : Values.plainDecimal(text);
+            boolean plainStart = !text.isEmpty() && "0123456789+-.".indexOf(text.charAt(0)) >= 0;
+            assertThat(Double.doubleToRawLongBits(fromChars)).as(text)
+                    .isEqualTo(Double.doubleToRawLongBits(plainStart ? fromString : Double.NaN));
+            if (!Double.isNaN(fromChars)) {
+                assertThat(Double.doubleToRawLongBits(Values.number(text).orElseThrow())).as(text)
+                        .isEqualTo(Double.doubleToRawLongBits(fromChars));
+            }
+        }
+        assertThat(Values.plainDecimal(new char[]{'1', '2'}, 1, 0)).isNaN();
+        assertThat(Values.plainDecimal("-0".toCharArray(), 0, 2)).isEqualTo(-0.0);
+        assertThat(Values.plainDecimal("12,5".toCharArray(), 0, 2)).isEqualTo(12.0);
+    }
+
+    @Test
     void number_refusesMissingTextAndNonFiniteValues() {
         assertThat(Values.number(null)).isEqualTo(OptionalDouble.empty());
         assertThat(Values.number("")).isEmpty();

@@ -1,18 +1,76 @@
 package io.runstream.training.engine;
 
 import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** A CSV data set held as strings: typing is the preprocessing's job, not the reader's. */
-public record DataTable(List<String> columns, List<String[]> rows) {
+/**
+ * A CSV data set held column by column. Typing is the preprocessing's job, not the reader's: every
+ * cell still answers its text as read ({@link #cell}); the reader only keeps plain decimals as
+ * numbers instead of strings (see {@link Column}), which is what most training data is made of.
+ */
+public final class DataTable {
+
+    private final List<String> columns;
+    private final Column[] cells;
+    private final int rows;
+
+    DataTable(List<String> columns, Column[] cells, int rows) {
+        this.columns = List.copyOf(columns);
+        this.cells = cells;
+        this.rows = rows;
+        for (Column column : cells) {
+            column.finish(rows);
+        }
+    }
+
+    /** A table of the given cells ({@code null} cells are read as blanks). */
+    public static DataTable of(List<String> columns, List<String[]> rows) {
+        Column[] cells = new Column[columns.size()];
+        for (int c = 0; c < cells.length; c++) {
+            cells[c] = new Column(rows.size());
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            String[] row = rows.get(r);
+            for (int c = 0; c < cells.length; c++) {
+                char[] text = c < row.length && row[c] != null ? row[c].toCharArray() : new char[0];
+                cells[c].set(r, text, 0, text.length);
+            }
+        }
+        return new DataTable(columns, cells, rows.size());
+    }
+
+    /**
+     * Reads a CSV file (UTF-8, or the charset of its byte order mark) with a header line, in one
+     * pass and without a String per numeric cell ({@link CsvColumnsHandler}). Empty and blank lines
+     * are skipped; a row with another number of fields than the header is an error.
+     */
+    public static DataTable readCsv(Path file) {
+        CsvColumnsHandler handler = new CsvColumnsHandler();
+        try (CsvReader<Boolean> reader = CsvReader.builder().detectBomHeader(true).build(handler, file)) {
+            Iterator<Boolean> records = reader.iterator();
+            while (records.hasNext()) {
+                records.next();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return handler.table();
+    }
+
+    public List<String> columns() {
+        return columns;
+    }
+
+    public int rowCount() {
+        return rows;
+    }
 
     public int indexOf(String column) {
         return columns.indexOf(column);
@@ -26,31 +84,12 @@ public record DataTable(List<String> columns, List<String[]> rows) {
         return index;
     }
 
-    /** Reads a CSV file with a header line; short rows are padded with blanks. */
-    public static DataTable readCsv(Path file) {
-        try (CsvReader<CsvRecord> reader = CsvReader.builder().ofCsvRecord(file)) {
-            List<String> header = null;
-            List<String[]> rows = new ArrayList<>();
-            for (CsvRecord record : reader) {
-                if (header == null) {
-                    header = record.getFields().stream().map(String::strip).toList();
-                    continue;
-                }
-                if (record.getFieldCount() == 1 && record.getField(0).isBlank()) {
-                    continue;
-                }
-                String[] row = new String[header.size()];
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = i < record.getFieldCount() ? record.getField(i) : "";
-                }
-                rows.add(row);
-            }
-            if (header == null) {
-                throw new TrainingException("empty-dataset", "The dataset has no header line");
-            }
-            return new DataTable(header, rows);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The text of a cell, as read. */
+    public String cell(int row, int col) {
+        return cells[col].text(row);
+    }
+
+    Column column(int col) {
+        return cells[col];
     }
 }

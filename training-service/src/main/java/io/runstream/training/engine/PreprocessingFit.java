@@ -8,6 +8,7 @@ import io.runstream.model.Values;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,7 @@ final class PreprocessingFit {
      * @param trainRows the rows of the training split
      */
     static Preprocessing fit(TypedColumns typed, List<ColumnSpec> columns, ProblemType problemType, int[] trainRows,
-                             int maxCategories, List<String> allTargetValues) {
+                             int maxCategories, Collection<String> allTargetValues) {
         DataTable table = typed.table();
         Map<String, ColumnSpec> declared = new HashMap<>();
         columns.forEach(c -> declared.put(c.name(), c));
@@ -70,12 +71,12 @@ final class PreprocessingFit {
         String name = table.columns().get(col);
         Kind kind = kindOf(declaredType);
         if (kind == null) {
-            kind = Boolean.TRUE.equals(typed.allNumbers(col, trainRows)) ? Kind.NUMERIC : inferKind(table, col, trainRows);
+            kind = Boolean.TRUE.equals(typed.allNumbers(col, trainRows)) ? Kind.NUMERIC : inferKind(typed, col, trainRows);
         }
         if (kind == Kind.CATEGORICAL) {
             Map<String, Integer> counts = new HashMap<>();
             for (int r : trainRows) {
-                String raw = table.rows().get(r)[col];
+                String raw = typed.cell(r, col);
                 if (!Values.isMissing(raw)) {
                     counts.merge(raw.strip(), 1, Integer::sum);
                 }
@@ -163,12 +164,12 @@ final class PreprocessingFit {
         };
     }
 
-    private static Kind inferKind(DataTable table, int col, int[] trainRows) {
+    private static Kind inferKind(TypedColumns typed, int col, int[] trainRows) {
         boolean numeric = true;
         boolean bool = true;
         boolean date = true;
         for (int r : trainRows) {
-            String raw = table.rows().get(r)[col];
+            String raw = typed.cell(r, col);
             if (Values.isMissing(raw)) {
                 continue;
             }

@@ -77,45 +77,35 @@ public final class TrainingEngine {
                                 long seed, Base base, TrainingListener listener) throws XGBoostError {
         listener.stepStarted("preprocess");
         ColumnSpec target = requireColumns(table, columns);
-        int targetIndex = table.indexOf(target.name());
-        List<Integer> usable = new ArrayList<>();
-        for (int r = 0; r < table.rows().size(); r++) {
-            String raw = table.rows().get(r)[targetIndex];
-            if (Values.isMissing(raw)) {
-                continue;
-            }
-            if (type == ProblemType.REGRESSION && Values.number(raw).isEmpty()) {
-                throw new TrainingException("target-not-numeric", "The target column '" + target.name()
-                        + "' has the non-numeric value '" + raw + "' (data row " + (r + 1) + "); Regression needs numbers");
-            }
-            usable.add(r);
-        }
-        if (usable.size() < options.minRows()) {
-            throw new TrainingException("too-few-rows", "The dataset has " + usable.size()
+        TargetColumn targets = TargetColumn.of(table, target, type);
+        int[] usable = targets.usable();
+        if (usable.length < options.minRows()) {
+            throw new TrainingException("too-few-rows", "The dataset has " + usable.length
                     + " rows with a target value; training needs at least " + options.minRows());
         }
         if (type == ProblemType.CLASSIFICATION) {
             Set<String> distinct = new HashSet<>();
-            usable.forEach(r -> distinct.add(Preprocessing.normalizeClass(table.rows().get(r)[targetIndex], target.dataType())));
+            for (String raw : targets.distinct()) {
+                distinct.add(Preprocessing.normalizeClass(raw, target.dataType()));
+            }
             if (distinct.size() < 2) {
                 throw new TrainingException("one-class", "The target column '" + target.name()
                         + "' has only one class (" + distinct.iterator().next() + "); Classification needs at least two");
             }
         }
-        int[] shuffled = usable.stream().mapToInt(Integer::intValue).toArray();
+        int[] shuffled = usable.clone();
         shuffle(shuffled, seed);
         int validationCount = Math.max(1, (int) Math.round(shuffled.length * options.validationFraction()));
         int[] validationRows = Arrays.copyOfRange(shuffled, 0, validationCount);
         int[] trainRows = Arrays.copyOfRange(shuffled, validationCount, shuffled.length);
-        List<String> targets = usable.stream().map(r -> table.rows().get(r)[targetIndex]).toList();
         TypedColumns typed = new TypedColumns(table);
         Preprocessing preprocessing = base != null ? base.preprocessing()
-                : PreprocessingFit.fit(typed, columns, type, trainRows, options.maxCategories(), targets);
+                : PreprocessingFit.fit(typed, columns, type, trainRows, options.maxCategories(), targets.distinct());
         if (base != null) {
-            checkCompatible(table, preprocessing, targets);
+            checkCompatible(table, preprocessing, targets.distinct());
         }
-        Matrix train = encode(typed, preprocessing, trainRows, targetIndex);
-        Matrix validation = encode(typed, preprocessing, validationRows, targetIndex);
+        Matrix train = encode(typed, preprocessing, trainRows, targets);
+        Matrix validation = encode(typed, preprocessing, validationRows, targets);
         listener.log("split " + trainRows.length + " training / " + validationRows.length + " validation rows (seed "
                 + seed + "), " + preprocessing.width() + " encoded features");
         listener.stepFinished("preprocess");
@@ -305,12 +295,12 @@ public final class TrainingEngine {
 
     /** Encodes the rows of {@code table} with a stored preprocessing (for feature importance on a dataset). */
     public float[] encodeRows(DataTable table, Preprocessing preprocessing, int limit) {
-        int rows = Math.min(limit, table.rows().size());
+        int rows = Math.min(limit, table.rowCount());
         int[] indexes = new int[rows];
         for (int i = 0; i < rows; i++) {
             indexes[i] = i;
         }
-        return encode(new TypedColumns(table), preprocessing, indexes, -1).data();
+        return new TypedColumns(table).encode(preprocessing, indexes);
     }
 
     public static Booster load(byte[] model) throws XGBoostError {
@@ -321,12 +311,9 @@ public final class TrainingEngine {
         }
     }
 
-    private static Matrix encode(TypedColumns typed, Preprocessing preprocessing, int[] rows, int targetIndex) {
-        float[] labels = new float[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            labels[i] = targetIndex < 0 ? Float.NaN : preprocessing.label(typed.cell(rows[i], targetIndex));
-        }
-        return new Matrix(typed.encode(preprocessing, rows), rows.length, preprocessing.width(), labels);
+    private static Matrix encode(TypedColumns typed, Preprocessing preprocessing, int[] rows, TargetColumn targets) {
+        return new Matrix(typed.encode(preprocessing, rows), rows.length, preprocessing.width(),
+                targets.labels(preprocessing, rows));
     }
 
     private static DMatrix matrix(Matrix m) throws XGBoostError {
@@ -351,6 +338,7 @@ public final class TrainingEngine {
         return target;
     }
 
+    /** {@code targets}: the distinct target values, in order of first appearance. */
     private static void checkCompatible(DataTable table, Preprocessing preprocessing, List<String> targets) {
         for (Preprocessing.Feature feature : preprocessing.features()) {
             if (table.indexOf(feature.name()) < 0) {
@@ -398,19 +386,20 @@ public final class TrainingEngine {
         int s = seriesColumn == null ? -1 : table.indexOf(seriesColumn);
         Map<String, List<Point>> series = new TreeMap<>();
         int total = 0;
-        for (int r = 0; r < table.rows().size(); r++) {
-            String[] row = table.rows().get(r);
-            if (Values.isMissing(row[y])) {
+        for (int r = 0; r < table.rowCount(); r++) {
+            String value = table.cell(r, y);
+            if (Values.isMissing(value)) {
                 continue;
             }
-            LocalDateTime time = Values.dateTime(row[t]);
+            String at = table.cell(r, t);
+            LocalDateTime time = Values.dateTime(at);
             if (time == null) {
-                throw new TrainingException("bad-timestamp", "The timestamp '" + row[t] + "' (data row " + (r + 1)
+                throw new TrainingException("bad-timestamp", "The timestamp '" + at + "' (data row " + (r + 1)
                         + ") is not a date or date-time");
             }
-            double value = Values.number(row[y]).orElseThrow(() -> new TrainingException("target-not-numeric",
+            double number = Values.number(value).orElseThrow(() -> new TrainingException("target-not-numeric",
                     "The target column '" + target.name() + "' has a non-numeric value; Forecast needs numbers"));
-            series.computeIfAbsent(s < 0 ? "" : row[s].strip(), k -> new ArrayList<>()).add(new Point(time, value));
+            series.computeIfAbsent(s < 0 ? "" : table.cell(r, s).strip(), k -> new ArrayList<>()).add(new Point(time, number));
             total++;
         }
         if (total < options.minRows()) {

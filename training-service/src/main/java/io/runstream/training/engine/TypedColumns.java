@@ -20,15 +20,21 @@ final class TypedColumns {
 
     /** A text column stops being parsed as numbers after this many failures (when they outnumber successes). */
     private static final int GIVE_UP_AFTER = 16;
+    private static final int KINDS = Kind.values().length;
 
     private final DataTable table;
     private final int rows;
-    private final Map<Integer, double[]> numbers = new HashMap<>();
-    private final Map<String, double[]> coerced = new HashMap<>();
+    private final double[][] numbers;
+    private final boolean[] parsed;
+    private final double[][] coerced;
 
     TypedColumns(DataTable table) {
         this.table = table;
-        this.rows = table.rows().size();
+        this.rows = table.rowCount();
+        int columns = table.columns().size();
+        this.numbers = new double[columns][];
+        this.parsed = new boolean[columns];
+        this.coerced = new double[columns * KINDS][];
     }
 
     DataTable table() {
@@ -36,32 +42,42 @@ final class TypedColumns {
     }
 
     String cell(int row, int col) {
-        return table.rows().get(row)[col];
+        return table.cell(row, col);
     }
 
     /**
      * The column parsed as plain numbers (NaN for missing or non-numeric cells), or {@code null}
-     * when it is a text column: then callers go through the per-cell coercion.
+     * when it is a text column: then callers go through the per-cell coercion. Shared: not to be
+     * modified.
      */
     double[] numbers(int col) {
-        return numbers.computeIfAbsent(col, this::parse);
+        if (!parsed[col]) {
+            numbers[col] = parse(table.column(col));
+            parsed[col] = true;
+        }
+        return numbers[col];
     }
 
-    private double[] parse(int col) {
-        double[] out = new double[rows];
+    /** The reader's numbers, and {@link Values#number} of the cells it kept as text (blanks, decorated numbers). */
+    private double[] parse(Column column) {
+        if (column.allPlain()) {
+            return column.plainNumbers();
+        }
+        double[] out = column.plainNumbers().clone();
         int ok = 0;
         int failed = 0;
         for (int r = 0; r < rows; r++) {
-            String raw = cell(r, col);
+            if (column.isPlain(r)) {
+                ok++;
+                continue;
+            }
+            String raw = column.text(r);
             var number = Values.number(raw);
             if (number.isPresent()) {
                 out[r] = number.getAsDouble();
                 ok++;
-            } else {
-                out[r] = Double.NaN;
-                if (!Values.isMissing(raw) && ++failed > GIVE_UP_AFTER && failed > ok) {
-                    return null;
-                }
+            } else if (!Values.isMissing(raw) && ++failed > GIVE_UP_AFTER && failed > ok) {
+                return null;
             }
         }
         return out;
@@ -81,20 +97,29 @@ final class TypedColumns {
         return true;
     }
 
-    /** Every cell of the column coerced to the feature's kind (NaN when missing or not coercible). */
+    /** Every cell of the column coerced to the feature's kind (NaN when missing or not coercible). Shared. */
     double[] coerced(int col, Feature feature) {
-        return coerced.computeIfAbsent(col + ":" + feature.kind(), key -> {
-            double[] parsed = feature.kind() == Kind.NUMERIC ? numbers(col) : null;
-            double[] out = new double[rows];
-            for (int r = 0; r < rows; r++) {
-                if (parsed != null && !Double.isNaN(parsed[r])) {
-                    out[r] = parsed[r];
-                } else {
-                    out[r] = feature.coerce(cell(r, col)).orElse(Double.NaN);
-                }
+        int key = col * KINDS + feature.kind().ordinal();
+        if (coerced[key] == null) {
+            coerced[key] = coerce(col, feature);
+        }
+        return coerced[key];
+    }
+
+    private double[] coerce(int col, Feature feature) {
+        double[] parsed = feature.kind() == Kind.NUMERIC ? numbers(col) : null;
+        if (parsed != null && table.column(col).allPlain()) {
+            return parsed;  // every cell a number already
+        }
+        double[] out = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            if (parsed != null && !Double.isNaN(parsed[r])) {
+                out[r] = parsed[r];
+            } else {
+                out[r] = feature.coerce(cell(r, col)).orElse(Double.NaN);
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     /**

@@ -294,7 +294,7 @@ class TrainingExecutor implements DisposableBean {
                                     Path model = store.file(training.tenantId(), training.predictorId(), training.version(),
                                             ModelStore.MODEL).orElseThrow(() -> new TrainingException("model-missing",
                                             "The model files of version " + training.version() + " are missing"));
-                                    int rows = Math.min(table.rows().size(), properties.shapSampleRows());
+                                    int rows = Math.min(table.rowCount(), properties.shapSampleRows());
                                     return engine.importance(preprocessing, Files.readAllBytes(model),
                                             engine.encodeRows(table, preprocessing, rows), rows);
                                 }).subscribeOn(workers)))

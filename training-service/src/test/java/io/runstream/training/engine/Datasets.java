@@ -68,6 +68,6 @@ public final class Datasets {
         for (int i = 1; i < lines.length; i++) {
             rows.add(lines[i].split(",", -1));
         }
-        return new DataTable(header, rows);
+        return DataTable.of(header, rows);
     }
 }

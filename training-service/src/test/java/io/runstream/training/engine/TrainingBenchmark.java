@@ -59,18 +59,19 @@ class TrainingBenchmark {
         Preprocessing pre = result.preprocessing();
         Map<String, Integer> index = test.index();
         int width = pre.width();
-        float[] data = new float[test.rows().size() * width];
-        for (int i = 0; i < test.rows().size(); i++) {
-            String[] row = test.rows().get(i);
-            pre.encode(name -> row[index.get(name)], data, i * width);
+        int rows = test.rowCount();
+        float[] data = new float[rows * width];
+        for (int i = 0; i < rows; i++) {
+            int row = i;
+            pre.encode(name -> test.cell(row, index.get(name)), data, i * width);
         }
         Booster booster = TrainingEngine.load(result.model());
-        float[][] p = booster.predict(new DMatrix(data, test.rows().size(), width, Float.NaN));
+        float[][] p = booster.predict(new DMatrix(data, rows, width, Float.NaN));
         int label = index.get("label");
         long correct = 0;
         for (int i = 0; i < p.length; i++) {
             String predicted = p[i][0] > 0.5 ? pre.classes().get(1) : pre.classes().get(0);
-            correct += predicted.equals(test.rows().get(i)[label].strip()) ? 1 : 0;
+            correct += predicted.equals(test.cell(i, label).strip()) ? 1 : 0;
         }
         booster.dispose();
         return (double) correct / p.length;

@@ -38,7 +38,7 @@ class TypedColumnsTest {
             rows.add(new String[]{"r" + r, amount, flag, day, plans[r % plans.length], code, lateText,
                     Integer.toString(random.nextInt(2))});
         }
-        DataTable table = new DataTable(columns, rows);
+        DataTable table = DataTable.of(columns, rows);
         int[] train = new int[300];
         Arrays.setAll(train, i -> i);
         int[] all = new int[rows.size()];
@@ -83,6 +83,6 @@ class TypedColumnsTest {
         for (int r = 0; r < 100; r++) {
             rows.add(new String[]{"city" + r % 3});
         }
-        assertThat(new TypedColumns(new DataTable(List.of("city"), rows)).numbers(0)).isNull();
+        assertThat(new TypedColumns(DataTable.of(List.of("city"), rows)).numbers(0)).isNull();
     }
 }
