@@ -1,5 +1,6 @@
 package io.runstream.gateway.security;
 
+import io.runstream.platform.security.CachingJwtDecoder;
 import io.runstream.gateway.GatewayProperties;
 import io.runstream.gateway.ratelimit.AnonymousRateLimit;
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,7 +33,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -88,10 +88,7 @@ class EdgeSecurityConfiguration {
 
     /** The platform's decoder, with verified tokens remembered for a while unless the cache is switched off. */
     static ReactiveJwtDecoder bearerDecoder(ReactiveJwtDecoder decoder, GatewayProperties.Tokens tokens) {
-        if (tokens.cacheTtl().isZero() || tokens.cacheTtl().isNegative() || tokens.maxEntries() <= 0) {
-            return decoder;
-        }
-        return new CachingJwtDecoder(decoder, tokens, Clock.systemUTC());
+        return CachingJwtDecoder.wrap(decoder, tokens.cacheTtl(), tokens.maxEntries());
     }
 
     /**

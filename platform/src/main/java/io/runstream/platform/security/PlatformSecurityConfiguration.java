@@ -32,6 +32,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,8 +83,12 @@ public class PlatformSecurityConfiguration {
     @Bean
     @ConditionalOnMissingBean(SecurityWebFilterChain.class)
     SecurityWebFilterChain runstreamSecurity(ServerHttpSecurity http, SecurityProperties properties,
-                                             ReactiveJwtDecoder decoder, ProblemExceptionHandler problems) {
+                                             ReactiveJwtDecoder decoder, ProblemExceptionHandler problems,
+                                             @Value("${runstream.security.token-cache.ttl:60s}") Duration tokenCacheTtl,
+                                             @Value("${runstream.security.token-cache.max-entries:10000}") int tokenCacheEntries) {
         var handlers = new ProblemSecurityHandlers(problems);
+        // a client sends the same token for many requests: its signature is checked once, not per request
+        ReactiveJwtDecoder bearer = CachingJwtDecoder.wrap(decoder, tokenCacheTtl, tokenCacheEntries);
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -99,7 +104,7 @@ public class PlatformSecurityConfiguration {
                     exchanges.anyExchange().authenticated();
                 })
                 .oauth2ResourceServer(server -> server
-                        .jwt(jwt -> jwt.jwtDecoder(decoder).jwtAuthenticationConverter(PlatformSecurityConfiguration::authentication))
+                        .jwt(jwt -> jwt.jwtDecoder(bearer).jwtAuthenticationConverter(PlatformSecurityConfiguration::authentication))
                         .authenticationEntryPoint(handlers)
                         .accessDeniedHandler(handlers))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))

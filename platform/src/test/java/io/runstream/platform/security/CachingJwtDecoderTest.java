@@ -1,6 +1,5 @@
-package io.runstream.gateway.security;
+package io.runstream.platform.security;
 
-import io.runstream.gateway.GatewayProperties;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -37,7 +36,7 @@ class CachingJwtDecoderTest {
     });
 
     private CachingJwtDecoder decoder(Duration ttl, int maxEntries) {
-        return new CachingJwtDecoder(platform, new GatewayProperties.Tokens(ttl, maxEntries), clock);
+        return new CachingJwtDecoder(platform, ttl, maxEntries, clock);
     }
 
     @Test

@@ -1,6 +1,5 @@
-package io.runstream.gateway.security;
+package io.runstream.platform.security;
 
-import io.runstream.gateway.GatewayProperties;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -15,14 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Remembers bearer tokens the platform's decoder has accepted, so that a client sending the same
  * token again is not charged a second RSA signature check and JSON parse: the check of one exact
- * token string always has the same outcome, and the token's time claims are the only part that can
+ * token string always has the same outcome (with the same keys), and the token's time claims are the only part that can
  * change its verdict. A remembered token is accepted until {@code cache-ttl} after it was verified,
  * and never after its {@code exp}; after that it is verified again from scratch. Refusals are not
  * remembered (a forged or expired token is checked every time, and counts against its address's
- * anonymous rate limit). At most {@code max-entries} tokens are held; beyond that new ones are
- * verified on every request.
+ * anonymous rate limit at the gateway). At most {@code max-entries} tokens are held; beyond that new ones
+ * are verified on every request. Every service and the gateway use it ({@code runstream.security.token-cache.*}):
+ * without it each request paid for rebuilding the RSA key, the signature check and the claims parse.
  */
-final class CachingJwtDecoder implements ReactiveJwtDecoder {
+public final class CachingJwtDecoder implements ReactiveJwtDecoder {
 
     private final ReactiveJwtDecoder delegate;
     private final Duration ttl;
@@ -31,11 +31,19 @@ final class CachingJwtDecoder implements ReactiveJwtDecoder {
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
     private volatile Instant nextPurge = Instant.MIN;
 
-    CachingJwtDecoder(ReactiveJwtDecoder delegate, GatewayProperties.Tokens settings, Clock clock) {
+    public CachingJwtDecoder(ReactiveJwtDecoder delegate, Duration ttl, int maxEntries, Clock clock) {
         this.delegate = delegate;
-        this.ttl = settings.cacheTtl();
-        this.maxEntries = settings.maxEntries();
+        this.ttl = ttl;
+        this.maxEntries = maxEntries;
         this.clock = clock;
+    }
+
+    /** The decoder itself when caching is switched off (a zero or negative ttl, or no entries). */
+    public static ReactiveJwtDecoder wrap(ReactiveJwtDecoder delegate, Duration ttl, int maxEntries) {
+        if (ttl.isZero() || ttl.isNegative() || maxEntries <= 0) {
+            return delegate;
+        }
+        return new CachingJwtDecoder(delegate, ttl, maxEntries, Clock.systemUTC());
     }
 
     @Override
