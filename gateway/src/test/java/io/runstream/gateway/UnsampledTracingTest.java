@@ -4,7 +4,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.runstream.gateway.support.StubServices;
 import io.runstream.gateway.support.TestKeys;
 import org.junit.jupiter.api.Test;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanProcessors;
+import org.springframework.cloud.gateway.filter.WeightCalculatorWebFilter;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.ParameterizedTypeReference;
@@ -42,6 +46,9 @@ class UnsampledTracingTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    ApplicationContext context;
+
     @SuppressWarnings("unchecked")
     private String forwardedTraceparent(String callerTraceparent) {
         var request = web.get().uri("/api/v1/jobs").header(HttpHeaders.AUTHORIZATION, TestKeys.user("alice").bearer());
@@ -69,5 +76,17 @@ class UnsampledTracingTest {
         forwardedTraceparent(null);
         assertThat(meters.getMeters()).noneMatch(meter -> meter.getId().getName().startsWith("spring.security."));
         assertThat(meters.find("gateway.proxy.requests").timers()).isNotEmpty();
+    }
+
+    @Test
+    void withoutAnExporter_endedSpansAreNotQueuedForExport() {
+        assertThat(context.getBeansOfType(io.opentelemetry.sdk.trace.export.SpanExporter.class)).isEmpty();
+        assertThat(context.getBean(SpanProcessors.class).list()).noneMatch(BatchSpanProcessor.class::isInstance);
+        // a caller's sampled trace is still continued and propagated (aCallersSampledTrace_isContinuedAndStaysSampled)
+    }
+
+    @Test
+    void noUnusedWebFilterRunsPerRequest() {
+        assertThat(context.getBeansOfType(WeightCalculatorWebFilter.class)).isEmpty();
     }
 }
