@@ -12,11 +12,19 @@ package io.runstream.training.engine;
  * @param shapSampleRows        rows sampled to compute feature importance
  * @param learningRate          {@code eta} of the tree booster
  * @param maxDepth              {@code max_depth} of the tree booster
+ * @param preprocessThreads     threads that read the CSV and fit the preprocessing of one training,
+ *                              its worker included (1: the worker alone; see {@link #autoPreprocessThreads})
  */
 public record EngineOptions(int rounds, int threads, double validationFraction, int minRows, int maxCategories,
-                            int earlyStoppingRounds, int shapSampleRows, double learningRate, int maxDepth) {
+                            int earlyStoppingRounds, int shapSampleRows, double learningRate, int maxDepth,
+                            int preprocessThreads) {
 
     public static EngineOptions defaults() {
-        return new EngineOptions(100, 1, 0.2, 20, 50, 20, 1000, 0.1, 6);
+        return new EngineOptions(100, 1, 0.2, 20, 50, 20, 1000, 0.1, 6, autoPreprocessThreads());
+    }
+
+    /** The worker plus one helper per further core, at most 4 in all; 1 on a single core. */
+    public static int autoPreprocessThreads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 }

@@ -21,12 +21,16 @@ final class TypedColumns {
     /** A text column stops being parsed as numbers after this many failures (when they outnumber successes). */
     private static final int GIVE_UP_AFTER = 16;
     private static final int KINDS = Kind.values().length;
+    /** Rows encoded at a time: 256 rows of a few dozen floats stay in the CPU's first-level cache. */
+    private static final int ENCODE_BLOCK = 256;
 
     private final DataTable table;
     private final int rows;
     private final double[][] numbers;
     private final boolean[] parsed;
     private final double[][] coerced;
+    private final int[][] slots;
+    private final Feature[] slotsFor;
 
     TypedColumns(DataTable table) {
         this.table = table;
@@ -35,6 +39,8 @@ final class TypedColumns {
         this.numbers = new double[columns][];
         this.parsed = new boolean[columns];
         this.coerced = new double[columns * KINDS][];
+        this.slots = new int[columns][];
+        this.slotsFor = new Feature[columns];
     }
 
     DataTable table() {
@@ -85,6 +91,9 @@ final class TypedColumns {
 
     /** Whether every non-missing cell of {@code rows} is a number; {@code null} when not known cheaply. */
     Boolean allNumbers(int col, int[] subset) {
+        if (table.column(col).allPlain()) {
+            return true;
+        }
         double[] parsed = numbers(col);
         if (parsed == null) {
             return null;
@@ -123,42 +132,109 @@ final class TypedColumns {
     }
 
     /**
-     * Encodes {@code subset} (row indexes of the table) row-major into a dense matrix, column by
-     * column; the same numbers as {@link Preprocessing#encode} row by row.
+     * Each cell's one-hot slot among the feature's categories: -1 when missing or not a category.
+     * Shared.
+     */
+    int[] slots(int col, Feature feature) {
+        if (slotsFor[col] != feature) {
+            Map<String, Integer> slotOf = new HashMap<>();
+            List<String> categories = feature.categories();
+            for (int k = 0; k < categories.size(); k++) {
+                slotOf.putIfAbsent(categories.get(k), k);
+            }
+            int[] out = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                String raw = cell(r, col);
+                Integer k = Values.isMissing(raw) ? null : slotOf.get(raw.strip());
+                out[r] = k == null ? -1 : k;
+            }
+            slots[col] = out;
+            slotsFor[col] = feature;
+        }
+        return slots[col];
+    }
+
+    /**
+     * Encodes {@code subset} (row indexes of the table) row-major into a dense matrix; the same
+     * numbers as {@link Preprocessing#encode} row by row. Filled a block of rows at a time, feature
+     * by feature within the block, so that the rows being written stay in the CPU cache.
      */
     float[] encode(Preprocessing preprocessing, int[] subset) {
         int width = preprocessing.width();
         float[] data = new float[subset.length * width];
+        List<Feature> features = preprocessing.features();
+        int count = features.size();
+        double[][] values = new double[count][];
+        int[][] slotsOf = new int[count][];
+        int[] offsets = new int[count];
         int offset = 0;
-        for (Feature feature : preprocessing.features()) {
+        for (int f = 0; f < count; f++) {
+            Feature feature = features.get(f);
             int col = table.indexOf(feature.name());
-            if (feature.kind() == Kind.CATEGORICAL) {
-                Map<String, Integer> slot = new HashMap<>();
-                List<String> categories = feature.categories();
-                for (int k = 0; k < categories.size(); k++) {
-                    slot.putIfAbsent(categories.get(k), k);
-                }
-                if (col >= 0) {
-                    for (int i = 0; i < subset.length; i++) {
-                        String raw = cell(subset[i], col);
-                        Integer k = Values.isMissing(raw) ? null : slot.get(raw.strip());
-                        if (k != null) {
-                            data[i * width + offset + k] = 1f;
-                        }
-                    }
-                }
-            } else {
-                double impute = feature.impute();
-                double mean = feature.mean();
-                double std = feature.std();
-                double[] values = col >= 0 ? coerced(col, feature) : null;
-                for (int i = 0; i < subset.length; i++) {
-                    double x = values == null || Double.isNaN(values[subset[i]]) ? impute : values[subset[i]];
-                    data[i * width + offset] = (float) ((x - mean) / std);
-                }
+            if (col >= 0 && feature.kind() == Kind.CATEGORICAL) {
+                slotsOf[f] = slots(col, feature);
+            } else if (col >= 0) {
+                values[f] = coerced(col, feature);
             }
+            offsets[f] = offset;
             offset += feature.width();
         }
+        for (int from = 0; from < subset.length; from += ENCODE_BLOCK) {
+            int to = Math.min(subset.length, from + ENCODE_BLOCK);
+            for (int f = 0; f < count; f++) {
+                Feature feature = features.get(f);
+                if (feature.kind() == Kind.CATEGORICAL) {
+                    if (slotsOf[f] != null) {
+                        oneHot(data, width, offsets[f], slotsOf[f], subset, from, to);
+                    }
+                } else {
+                    standardised(data, width, offsets[f], values[f], subset, from, to, feature.impute(), feature.mean(),
+                            feature.std());
+                }
+            }
+        }
         return data;
+    }
+
+    /**
+     * Encodes several subsets at once: every row of the table in table order (each column read
+     * front to back), then each subset's rows copied out. Same numbers as {@link #encode}; faster for
+     * a shuffled split, which would otherwise read every column in random order.
+     */
+    float[][] encodeSplit(Preprocessing preprocessing, int[]... subsets) {
+        int[] all = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            all[r] = r;
+        }
+        float[] table = encode(preprocessing, all);
+        int width = preprocessing.width();
+        float[][] out = new float[subsets.length][];
+        for (int s = 0; s < subsets.length; s++) {
+            int[] subset = subsets[s];
+            float[] data = new float[subset.length * width];
+            for (int i = 0; i < subset.length; i++) {
+                System.arraycopy(table, subset[i] * width, data, i * width, width);
+            }
+            out[s] = data;
+        }
+        return out;
+    }
+
+    private static void oneHot(float[] data, int width, int offset, int[] slots, int[] subset, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int k = slots[subset[i]];
+            if (k >= 0) {
+                data[i * width + offset + k] = 1f;
+            }
+        }
+    }
+
+    /** {@code values}: the coerced column ({@code null}: the column is not in the table, every row imputed). */
+    private static void standardised(float[] data, int width, int offset, double[] values, int[] subset, int from, int to,
+                                     double impute, double mean, double std) {
+        for (int i = from; i < to; i++) {
+            double x = values == null || Double.isNaN(values[subset[i]]) ? impute : values[subset[i]];
+            data[i * width + offset] = (float) ((x - mean) / std);
+        }
     }
 }

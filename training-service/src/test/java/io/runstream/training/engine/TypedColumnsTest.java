@@ -59,6 +59,11 @@ class TypedColumnsTest {
             pre.encode(name -> row[index.get(name)], expected, i * width);
         }
         assertThat(columnar).containsExactly(expected);
+        int[] firstHalf = Arrays.copyOfRange(all, 0, 200);
+        int[] secondHalf = Arrays.copyOfRange(all, 200, all.length);
+        float[][] split = typed.encodeSplit(pre, firstHalf, secondHalf);
+        assertThat(split[0]).containsExactly(Arrays.copyOfRange(expected, 0, 200 * width));
+        assertThat(split[1]).containsExactly(Arrays.copyOfRange(expected, 200 * width, expected.length));
     }
 
     @Test
