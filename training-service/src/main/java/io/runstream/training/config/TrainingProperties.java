@@ -19,7 +19,8 @@ import java.time.Duration;
  * @param heartbeatInterval   how often a running training renews its lease
  * @param leaseSeconds        lease announced to job-service
  * @param preprocessThreads   threads reading the CSV and fitting the preprocessing of one training, its
- *                            worker included; 0: one per core, at most 4 (helpers are shared by all workers)
+ *                            worker included; 0: one per core, at most 4, from 3 cores on, else 1 (helpers
+ *                            are shared by all workers)
  */
 @ConfigurationProperties("runstream.training")
 public record TrainingProperties(

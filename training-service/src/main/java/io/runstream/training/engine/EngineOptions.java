@@ -23,8 +23,13 @@ public record EngineOptions(int rounds, int threads, double validationFraction, 
         return new EngineOptions(100, 1, 0.2, 20, 50, 20, 1000, 0.1, 6, autoPreprocessThreads());
     }
 
-    /** The worker plus one helper per further core, at most 4 in all; 1 on a single core. */
+    /**
+     * One thread per core, at most 4, from 3 cores on; 1 (the worker alone) on 1 or 2 cores: there
+     * a cold JVM's JIT compiler threads already use the second core while a first training reads,
+     * and a helper measured no faster (bench/training).
+     */
     public static int autoPreprocessThreads() {
-        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        int cores = Runtime.getRuntime().availableProcessors();
+        return cores <= 2 ? 1 : Math.min(4, cores);
     }
 }

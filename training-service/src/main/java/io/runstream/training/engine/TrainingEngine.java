@@ -114,11 +114,11 @@ public final class TrainingEngine implements AutoCloseable {
         int[] trainRows = Arrays.copyOfRange(shuffled, validationCount, shuffled.length);
         TypedColumns typed = new TypedColumns(table);
         Preprocessing preprocessing = base != null ? base.preprocessing()
-                : PreprocessingFit.fit(typed, columns, type, trainRows, options.maxCategories(), targets.distinct());
+                : PreprocessingFit.fit(typed, columns, type, trainRows, options.maxCategories(), targets.distinct(), parallel);
         if (base != null) {
             checkCompatible(table, preprocessing, targets.distinct());
         }
-        float[][] encoded = typed.encodeSplit(preprocessing, trainRows, validationRows);
+        float[][] encoded = typed.encodeSplit(preprocessing, parallel, trainRows, validationRows);
         Matrix train = new Matrix(encoded[0], trainRows.length, preprocessing.width(), targets.labels(preprocessing, trainRows));
         Matrix validation = new Matrix(encoded[1], validationRows.length, preprocessing.width(),
                 targets.labels(preprocessing, validationRows));

@@ -156,58 +156,32 @@ final class TypedColumns {
 
     /**
      * Encodes {@code subset} (row indexes of the table) row-major into a dense matrix; the same
-     * numbers as {@link Preprocessing#encode} row by row. Filled a block of rows at a time, feature
-     * by feature within the block, so that the rows being written stay in the CPU cache.
+     * numbers as {@link Preprocessing#encode} row by row.
      */
     float[] encode(Preprocessing preprocessing, int[] subset) {
-        int width = preprocessing.width();
-        float[] data = new float[subset.length * width];
-        List<Feature> features = preprocessing.features();
-        int count = features.size();
-        double[][] values = new double[count][];
-        int[][] slotsOf = new int[count][];
-        int[] offsets = new int[count];
-        int offset = 0;
-        for (int f = 0; f < count; f++) {
-            Feature feature = features.get(f);
-            int col = table.indexOf(feature.name());
-            if (col >= 0 && feature.kind() == Kind.CATEGORICAL) {
-                slotsOf[f] = slots(col, feature);
-            } else if (col >= 0) {
-                values[f] = coerced(col, feature);
-            }
-            offsets[f] = offset;
-            offset += feature.width();
-        }
-        for (int from = 0; from < subset.length; from += ENCODE_BLOCK) {
-            int to = Math.min(subset.length, from + ENCODE_BLOCK);
-            for (int f = 0; f < count; f++) {
-                Feature feature = features.get(f);
-                if (feature.kind() == Kind.CATEGORICAL) {
-                    if (slotsOf[f] != null) {
-                        oneHot(data, width, offsets[f], slotsOf[f], subset, from, to);
-                    }
-                } else {
-                    standardised(data, width, offsets[f], values[f], subset, from, to, feature.impute(), feature.mean(),
-                            feature.std());
-                }
-            }
-        }
+        float[] data = new float[subset.length * preprocessing.width()];
+        Encoder encoder = new Encoder(preprocessing);
+        encoder.encode(data, subset, 0, subset.length);
         return data;
     }
 
     /**
      * Encodes several subsets at once: every row of the table in table order (each column read
-     * front to back), then each subset's rows copied out. Same numbers as {@link #encode}; faster for
-     * a shuffled split, which would otherwise read every column in random order.
+     * front to back; parts of the table on up to {@code parallel.threads()} threads), then each
+     * subset's rows copied out. Same numbers as {@link #encode}; faster for a shuffled split, which
+     * would otherwise read every column in random order.
      */
-    float[][] encodeSplit(Preprocessing preprocessing, int[]... subsets) {
+    float[][] encodeSplit(Preprocessing preprocessing, Parallel parallel, int[]... subsets) {
+        int width = preprocessing.width();
         int[] all = new int[rows];
         for (int r = 0; r < rows; r++) {
             all[r] = r;
         }
-        float[] table = encode(preprocessing, all);
-        int width = preprocessing.width();
+        float[] table = new float[rows * width];
+        Encoder encoder = new Encoder(preprocessing);
+        int parts = Math.max(1, Math.min(parallel.threads(), rows / ENCODE_BLOCK));
+        parallel.forEach(parts, part -> encoder.encode(table, all, (int) ((long) rows * part / parts),
+                (int) ((long) rows * (part + 1) / parts)));
         float[][] out = new float[subsets.length][];
         for (int s = 0; s < subsets.length; s++) {
             int[] subset = subsets[s];
@@ -218,6 +192,54 @@ final class TypedColumns {
             out[s] = data;
         }
         return out;
+    }
+
+    /** What encoding needs of each feature, worked out once (coerced columns, category slots). */
+    private final class Encoder {
+        private final List<Feature> features;
+        private final int width;
+        private final double[][] values;
+        private final int[][] slotsOf;
+        private final int[] offsets;
+
+        Encoder(Preprocessing preprocessing) {
+            features = preprocessing.features();
+            width = preprocessing.width();
+            int count = features.size();
+            values = new double[count][];
+            slotsOf = new int[count][];
+            offsets = new int[count];
+            int offset = 0;
+            for (int f = 0; f < count; f++) {
+                Feature feature = features.get(f);
+                int col = table.indexOf(feature.name());
+                if (col >= 0 && feature.kind() == Kind.CATEGORICAL) {
+                    slotsOf[f] = slots(col, feature);
+                } else if (col >= 0) {
+                    values[f] = coerced(col, feature);
+                }
+                offsets[f] = offset;
+                offset += feature.width();
+            }
+        }
+
+        /** Writes the rows {@code subset[from..to)} into {@code data} from row {@code from} on, a block at a time. */
+        void encode(float[] data, int[] subset, int from, int to) {
+            for (int start = from; start < to; start += ENCODE_BLOCK) {
+                int end = Math.min(to, start + ENCODE_BLOCK);
+                for (int f = 0; f < features.size(); f++) {
+                    Feature feature = features.get(f);
+                    if (feature.kind() == Kind.CATEGORICAL) {
+                        if (slotsOf[f] != null) {
+                            oneHot(data, width, offsets[f], slotsOf[f], subset, start, end);
+                        }
+                    } else {
+                        standardised(data, width, offsets[f], values[f], subset, start, end, feature.impute(),
+                                feature.mean(), feature.std());
+                    }
+                }
+            }
+        }
     }
 
     private static void oneHot(float[] data, int width, int offset, int[] slots, int[] subset, int from, int to) {
