@@ -18,7 +18,9 @@ for i in $(seq "$REPEAT"); do
   echo "# run $i, load: $(cut -d' ' -f1-3 /proc/loadavg)"
   "$PY" "$ROOT/bench/training/python_bench.py" "$DATA"
   # the test phase of both modules, so that model-runtime comes from this worktree, not from ~/.m2
-  ./mvnw -q -B -o -pl model-runtime,training-service test -Dtest=TrainingBenchmark \
+  # BlockHound (a test-only agent platform-test installs in every test JVM) is off: the service runs without it,
+  # and it cost the cold JVM ~0.2 s of reading and ~1 s of process CPU
+  ./mvnw -q -B -o -pl model-runtime,training-service test -Dtest=TrainingBenchmark -Drunstream.test.blockhound.disabled=true \
     -Dsurefire.failIfNoSpecifiedTests=false -Dbench.data="$DATA" -Dbench.threads="$BENCH_THREADS" > /dev/null 2>&1 || true
   grep -h "^java-engine" "$ROOT"/training-service/target/surefire-reports/*TrainingBenchmark-output.txt
 done

@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param splitSeed           default seed of the train/validation split (recorded per training)
  * @param heartbeatInterval   how often a running training renews its lease
  * @param leaseSeconds        lease announced to job-service
+ * @param preprocessThreads   threads reading the CSV and fitting the preprocessing of one training, its
+ *                            worker included; 0: one per core, at most 4, from 3 cores on, else 1 (helpers
+ *                            are shared by all workers)
  */
 @ConfigurationProperties("runstream.training")
 public record TrainingProperties(
@@ -35,10 +38,12 @@ public record TrainingProperties(
         @DefaultValue("6") int maxDepth,
         @DefaultValue("42") long splitSeed,
         @DefaultValue("5s") Duration heartbeatInterval,
-        @DefaultValue("60") int leaseSeconds) {
+        @DefaultValue("60") int leaseSeconds,
+        @DefaultValue("0") int preprocessThreads) {
 
     public EngineOptions engineOptions() {
         return new EngineOptions(rounds, threads, validationFraction, minRows, maxCategories, earlyStoppingRounds,
-                shapSampleRows, learningRate, maxDepth);
+                shapSampleRows, learningRate, maxDepth,
+                preprocessThreads > 0 ? preprocessThreads : EngineOptions.autoPreprocessThreads());
     }
 }

@@ -33,6 +33,45 @@ final class Column {
         chars = new byte[capacity * 8];
     }
 
+    private Column(int rows, int charCount, boolean withOther) {
+        plain = new double[rows];
+        ends = new int[rows];
+        chars = new byte[charCount];
+        other = withOther ? new String[rows] : null;
+    }
+
+    /** The first {@code rows[i]} cells of each of {@code parts}, one part after the other. */
+    static Column concat(Column[] parts, int[] rows) {
+        int total = 0;
+        int charCount = 0;
+        boolean withOther = false;
+        for (int p = 0; p < parts.length; p++) {
+            total += rows[p];
+            charCount += rows[p] == 0 ? 0 : parts[p].ends[rows[p] - 1];
+            withOther |= parts[p].other != null;
+        }
+        Column out = new Column(total, charCount, withOther);
+        int at = 0;
+        int base = 0;
+        for (int p = 0; p < parts.length; p++) {
+            Column part = parts[p];
+            int n = rows[p];
+            int used = n == 0 ? 0 : part.ends[n - 1];
+            System.arraycopy(part.plain, 0, out.plain, at, n);
+            System.arraycopy(part.chars, 0, out.chars, base, used);
+            for (int r = 0; r < n; r++) {
+                out.ends[at + r] = part.ends[r] + base;
+            }
+            if (part.other != null) {
+                System.arraycopy(part.other, 0, out.other, at, n);
+            }
+            at += n;
+            base += used;
+        }
+        out.size = total;
+        return out;
+    }
+
     /**
      * Sets the cell of {@code row} (at most {@link #size()}: the row being read, which a later
      * call may overwrite while it is not committed) to {@code length} chars of {@code text}.

@@ -52,6 +52,21 @@ public final class DataTable {
      * are skipped; a row with another number of fields than the header is an error.
      */
     public static DataTable readCsv(Path file) {
+        return readCsv(file, Parallel.NONE);
+    }
+
+    /**
+     * {@link #readCsv(Path)} with up to {@code parallel.threads()} threads: a large UTF-8 file
+     * without quote characters is read as that many parts at once ({@link CsvChunks}); any other
+     * file front to back on the calling thread.
+     */
+    static DataTable readCsv(Path file, Parallel parallel) {
+        if (parallel.threads() > 1) {
+            DataTable table = CsvChunks.read(file, parallel);
+            if (table != null) {
+                return table;
+            }
+        }
         CsvColumnsHandler handler = new CsvColumnsHandler();
         try (CsvReader<Boolean> reader = CsvReader.builder().detectBomHeader(true).build(handler, file)) {
             Iterator<Boolean> records = reader.iterator();

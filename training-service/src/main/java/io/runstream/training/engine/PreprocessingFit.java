@@ -33,24 +33,36 @@ final class PreprocessingFit {
      */
     static Preprocessing fit(TypedColumns typed, List<ColumnSpec> columns, ProblemType problemType, int[] trainRows,
                              int maxCategories, Collection<String> allTargetValues) {
+        return fit(typed, columns, problemType, trainRows, maxCategories, allTargetValues, Parallel.NONE);
+    }
+
+    /** {@link #fit} with the features fitted on up to {@code parallel.threads()} threads (each feature on one). */
+    static Preprocessing fit(TypedColumns typed, List<ColumnSpec> columns, ProblemType problemType, int[] trainRows,
+                             int maxCategories, Collection<String> allTargetValues, Parallel parallel) {
         DataTable table = typed.table();
         Map<String, ColumnSpec> declared = new HashMap<>();
         columns.forEach(c -> declared.put(c.name(), c));
         ColumnSpec target = columns.stream().filter(c -> c.role() == ColumnRole.TARGET).findFirst().orElseThrow();
         List<String> ids = new ArrayList<>();
-        List<Feature> features = new ArrayList<>();
+        List<Integer> featureColumns = new ArrayList<>();
         for (int col = 0; col < table.columns().size(); col++) {
             String name = table.columns().get(col);
             ColumnSpec spec = declared.get(name);
             ColumnRole role = spec == null ? ColumnRole.FEATURE : spec.role();
             switch (role) {
                 case ID -> ids.add(name);
-                case FEATURE -> features.add(fitFeature(typed, col, spec == null ? null : spec.dataType(), trainRows, maxCategories));
+                case FEATURE -> featureColumns.add(col);
                 default -> {
                     // the target and the timestamp are not tabular features
                 }
             }
         }
+        Feature[] features = new Feature[featureColumns.size()];
+        parallel.forEach(features.length, f -> {
+            int col = featureColumns.get(f);
+            ColumnSpec spec = declared.get(table.columns().get(col));
+            features[f] = fitFeature(typed, col, spec == null ? null : spec.dataType(), trainRows, maxCategories);
+        });
         List<String> classes = null;
         if (problemType == ProblemType.CLASSIFICATION) {
             TreeSet<String> distinct = new TreeSet<>();
@@ -62,7 +74,7 @@ final class PreprocessingFit {
             classes = List.copyOf(distinct);
         }
         return new Preprocessing(Preprocessing.FORMAT_VERSION, problemType.label(), target.name(), target.dataType(), classes,
-                List.copyOf(ids), List.copyOf(features), null);
+                List.copyOf(ids), List.of(features), null);
     }
 
 

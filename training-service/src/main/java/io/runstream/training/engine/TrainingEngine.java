@@ -12,6 +12,7 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -32,12 +33,25 @@ import java.util.TreeMap;
  * |SHAP| from the booster's own TreeSHAP contributions. Blocking CPU work: call it from a worker
  * thread, never from an event loop.
  */
-public final class TrainingEngine {
+public final class TrainingEngine implements AutoCloseable {
 
     private final EngineOptions options;
+    private final Parallel parallel;
 
     public TrainingEngine(EngineOptions options) {
         this.options = options;
+        this.parallel = new Parallel(options.preprocessThreads());
+    }
+
+    /** Reads a training CSV file, with up to {@code preprocessThreads} threads (see {@link DataTable#readCsv(Path)}). */
+    public DataTable read(Path file) {
+        return DataTable.readCsv(file, parallel);
+    }
+
+    /** Stops the helper threads. */
+    @Override
+    public void close() {
+        parallel.close();
     }
 
     /** The model a training continues from ({@code is_incremental}). */
@@ -100,12 +114,14 @@ public final class TrainingEngine {
         int[] trainRows = Arrays.copyOfRange(shuffled, validationCount, shuffled.length);
         TypedColumns typed = new TypedColumns(table);
         Preprocessing preprocessing = base != null ? base.preprocessing()
-                : PreprocessingFit.fit(typed, columns, type, trainRows, options.maxCategories(), targets.distinct());
+                : PreprocessingFit.fit(typed, columns, type, trainRows, options.maxCategories(), targets.distinct(), parallel);
         if (base != null) {
             checkCompatible(table, preprocessing, targets.distinct());
         }
-        Matrix train = encode(typed, preprocessing, trainRows, targets);
-        Matrix validation = encode(typed, preprocessing, validationRows, targets);
+        float[][] encoded = typed.encodeSplit(preprocessing, parallel, trainRows, validationRows);
+        Matrix train = new Matrix(encoded[0], trainRows.length, preprocessing.width(), targets.labels(preprocessing, trainRows));
+        Matrix validation = new Matrix(encoded[1], validationRows.length, preprocessing.width(),
+                targets.labels(preprocessing, validationRows));
         listener.log("split " + trainRows.length + " training / " + validationRows.length + " validation rows (seed "
                 + seed + "), " + preprocessing.width() + " encoded features");
         listener.stepFinished("preprocess");
@@ -309,11 +325,6 @@ public final class TrainingEngine {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Matrix encode(TypedColumns typed, Preprocessing preprocessing, int[] rows, TargetColumn targets) {
-        return new Matrix(typed.encode(preprocessing, rows), rows.length, preprocessing.width(),
-                targets.labels(preprocessing, rows));
     }
 
     private static DMatrix matrix(Matrix m) throws XGBoostError {

@@ -175,7 +175,7 @@ class TrainingExecutor implements DisposableBean {
 
     private Mono<DataTable> load(String tenant, long datasetId, Path temp) {
         return DataBufferUtils.write(dataSource.content(tenant, datasetId), temp)
-                .then(Mono.fromCallable(() -> DataTable.readCsv(temp)).subscribeOn(workers));
+                .then(Mono.fromCallable(() -> engine.read(temp)).subscribeOn(workers));
     }
 
     private Mono<Optional<TrainingEngine.Base>> base(Rows.Training training) {
@@ -562,5 +562,6 @@ class TrainingExecutor implements DisposableBean {
     public void destroy() {
         loop.dispose();
         workers.dispose();
+        engine.close();
     }
 }

@@ -132,6 +132,77 @@ class DataTableTest {
         assertThat(table.column(0).plainNumbers()[0]).isEqualTo(1.5);
     }
 
+    @Test
+    void aFileWithoutQuotes_readInParts_isTheFileReadFrontToBack() throws IOException {
+        Random random = new Random(5);
+        StringBuilder csv = new StringBuilder("\uFEFFid,x,city,y\r\n");
+        for (int r = 0; r < 6000; r++) {
+            String x = switch (r % 17) {
+                case 0 -> "";
+                case 1 -> " 4.5 ";
+                case 2 -> "n/a";
+                default -> Double.toString(random.nextGaussian());
+            };
+            csv.append(r).append(',').append(x).append(',').append(r % 5 == 0 ? "Zürich" : "Genève").append(',')
+                    .append(random.nextInt(2)).append(r % 3 == 0 ? "\n" : "\r\n");
+            if (r % 1500 == 0) {
+                csv.append("\n   \n");  // an empty and a blank line
+            }
+        }
+        Path file = write(csv.toString().getBytes(StandardCharsets.UTF_8));
+
+        DataTable whole = DataTable.readCsv(file);
+        try (Parallel parallel = new Parallel(3)) {
+            DataTable parts = CsvChunks.read(file, parallel, 16 * 1024);
+
+            assertThat(parts).isNotNull();
+            assertSameTable(parts, whole);
+            assertSameTable(DataTable.readCsv(file, parallel), whole);
+        }
+        assertThat(whole.columns()).containsExactly("id", "x", "city", "y");
+        assertThat(whole.rowCount()).isEqualTo(6000);
+    }
+
+    @Test
+    void aFileWithQuotes_orAMalformedRecord_orUtf16_isReadFrontToBack() throws IOException {
+        StringBuilder rows = new StringBuilder();
+        for (int r = 0; r < 3000; r++) {
+            rows.append(r).append(",").append(r * 0.5).append("\n");
+        }
+        Path quoted = write(("a,b\n" + rows + "\"5,\n6\",7\n" + rows).getBytes(StandardCharsets.UTF_8));
+        Path malformed = write(("a,b\n" + rows + "8,9,10\n" + rows).getBytes(StandardCharsets.UTF_8));
+        Path utf16 = write(("\uFEFFa,b\n" + rows + rows).getBytes(StandardCharsets.UTF_16LE));
+
+        try (Parallel parallel = new Parallel(2)) {
+            assertThat(CsvChunks.read(quoted, parallel, 16 * 1024)).isNull();
+            assertThat(CsvChunks.read(malformed, parallel, 16 * 1024)).isNull();
+            assertThat(CsvChunks.read(utf16, parallel, 16 * 1024)).isNull();
+
+            DataTable withQuotes = DataTable.readCsv(quoted, parallel);
+            assertSameTable(withQuotes, DataTable.readCsv(quoted));
+            assertThat(withQuotes.cell(3000, 0)).isEqualTo("5,\n6");
+            assertSameTable(DataTable.readCsv(utf16, parallel), DataTable.readCsv(utf16));
+            assertThatThrownBy(() -> DataTable.readCsv(malformed, parallel)).isInstanceOf(CsvParseException.class)
+                    .hasMessageContaining("3002");
+        }
+    }
+
+    private static void assertSameTable(DataTable actual, DataTable expected) {
+        assertThat(actual.columns()).isEqualTo(expected.columns());
+        assertThat(actual.rowCount()).isEqualTo(expected.rowCount());
+        for (int c = 0; c < expected.columns().size(); c++) {
+            Column a = actual.column(c);
+            Column e = expected.column(c);
+            assertThat(a.allPlain()).isEqualTo(e.allPlain());
+            for (int r = 0; r < expected.rowCount(); r++) {
+                assertThat(actual.cell(r, c)).as("row %d column %d", r, c).isEqualTo(expected.cell(r, c));
+                assertThat(a.isPlain(r)).isEqualTo(e.isPlain(r));
+                assertThat(Double.doubleToRawLongBits(a.plainNumbers()[r]))
+                        .isEqualTo(Double.doubleToRawLongBits(e.plainNumbers()[r]));
+            }
+        }
+    }
+
     private Path write(byte[] content) throws IOException {
         Path file = Files.createTempFile(dir, "data", ".csv");
         Files.write(file, content);

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class TrainingEngineTest {
 
-    private final TrainingEngine engine = new TrainingEngine(new EngineOptions(60, 1, 0.2, 20, 50, 0, 500, 0.1, 4));
+    private final TrainingEngine engine = new TrainingEngine(new EngineOptions(60, 1, 0.2, 20, 50, 0, 500, 0.1, 4, 2));
 
     private static final List<ColumnSpec> CHURN = List.of(new ColumnSpec("CustomerID", "String", ColumnRole.ID),
             new ColumnSpec("Churn", "Boolean", ColumnRole.TARGET));
