@@ -32,8 +32,6 @@ public record JobProperties(
      * @param catchUpInterval    how often each replica checks the database for committed events it has not seen on Kafka
      * @param retention          how long stream events (and run logs) are kept; older cursors answer 410
      * @param endGrace           how long a run's stream stays open after run.finished for late log lines
-     * @param fanOutLinger       how long the fan-out waits after a new head for more, so that streams get
-     *                           events in batches (fewer writes and flushes per stream)
      */
     public record Stream(@DefaultValue("15s") Duration heartbeat,
                          @DefaultValue("2000") int subscriberBuffer,
@@ -41,8 +39,7 @@ public record JobProperties(
                          @DefaultValue("500") int replayPage,
                          @DefaultValue("1s") Duration catchUpInterval,
                          @DefaultValue("30d") Duration retention,
-                         @DefaultValue("1s") Duration endGrace,
-                         @DefaultValue("50ms") Duration fanOutLinger) {
+                         @DefaultValue("1s") Duration endGrace) {
     }
 
     /**

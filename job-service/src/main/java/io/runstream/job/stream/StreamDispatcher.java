@@ -20,10 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -52,18 +48,16 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         thread.setDaemon(true);
         return thread;
     });
-    private final ReentrantLock advancing = new ReentrantLock();
+    private final java.util.concurrent.locks.ReentrantLock advancing = new java.util.concurrent.locks.ReentrantLock();
     private final Object delivery = new Object();
     private volatile long position;
-    private final AtomicLong requestedHead = new AtomicLong();
-    private final AtomicBoolean deliveryPending = new AtomicBoolean();
 
     StreamDispatcher(StreamLog streamLog, StreamSequencer sequencer, JobProperties properties) {
         this.streamLog = streamLog;
         this.sequencer = sequencer;
         this.properties = properties.stream();
         // the sequencer reports on a database thread: the reads happen on the catch-up thread instead
-        sequencer.onHead(this::request);
+        sequencer.onHead(head -> catchUp.execute(() -> reach(head)));
     }
 
     @Override
@@ -83,22 +77,7 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
             topics = "#{@streamTopic.name()}", properties = "auto.offset.reset=latest")
     void on(EventEnvelope announcement) {
         if (StreamSequencer.STREAM_ADVANCED.equals(announcement.type())) {
-            request(announcement.data().path("head").asLong());
-        }
-    }
-
-    /**
-     * Asks for a delivery up to {@code head} after {@code fan-out-linger}: the heads reported meanwhile are
-     * delivered together, so each stream gets a few events per write and flush instead of one (a run's
-     * events come within milliseconds of each other). At most one delivery is pending at a time.
-     */
-    private void request(long head) {
-        requestedHead.accumulateAndGet(head, Math::max);
-        if (deliveryPending.compareAndSet(false, true)) {
-            catchUp.schedule(() -> {
-                deliveryPending.set(false);
-                reach(requestedHead.get());
-            }, properties.fanOutLinger().toNanos(), TimeUnit.NANOSECONDS);
+            reach(announcement.data().path("head").asLong());
         }
     }
 
@@ -229,7 +208,7 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         final Predicate<StreamEvent> wants;
         final Sinks.Many<List<StreamEvent>> sink;
         /** Events handed to the sink and not yet taken by the stream; above subscriber-buffer it is dropped. */
-        final AtomicInteger queued = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
 
         Subscriber(String tenant, Predicate<StreamEvent> wants, Sinks.Many<List<StreamEvent>> sink) {
             this.tenant = tenant;
