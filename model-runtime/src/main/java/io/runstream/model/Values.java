@@ -80,72 +80,9 @@ public final class Values {
      * NaN when the text is not of that shape (callers then use parseDouble).
      */
     static double plainDecimal(String s) {
-        int n = s.length();
-        int i = 0;
-        char c = s.charAt(0);
-        boolean negative = c == '-';
-        if (c == '-' || c == '+') {
-            i++;
-        }
-        long mantissa = 0;
-        int digits = 0;
-        int scale = 0;
-        boolean anyDigit = false;
-        boolean dot = false;
-        for (; i < n; i++) {
-            c = s.charAt(i);
-            if (c >= '0' && c <= '9') {
-                anyDigit = true;
-                if (dot) {
-                    scale--;
-                }
-                if (mantissa == 0 && c == '0') {
-                    continue;  // a leading zero is not a significant digit
-                }
-                if (++digits > 15) {
-                    return Double.NaN;
-                }
-                mantissa = mantissa * 10 + (c - '0');
-            } else if (c == '.' && !dot) {
-                dot = true;
-            } else {
-                break;
-            }
-        }
-        if (!anyDigit) {
-            return Double.NaN;
-        }
-        if (i < n) {
-            if (c != 'e' && c != 'E' || ++i == n) {
-                return Double.NaN;
-            }
-            boolean negativeExponent = s.charAt(i) == '-';
-            if (s.charAt(i) == '-' || s.charAt(i) == '+') {
-                if (++i == n) {
-                    return Double.NaN;
-                }
-            }
-            int exponent = 0;
-            for (; i < n; i++) {
-                c = s.charAt(i);
-                if (c < '0' || c > '9' || exponent > 1000) {
-                    return Double.NaN;
-                }
-                exponent = exponent * 10 + (c - '0');
-            }
-            scale += negativeExponent ? -exponent : exponent;
-        }
-        double value;
-        if (mantissa == 0) {
-            value = 0;
-        } else if (scale >= 0 && scale < POWERS_OF_TEN.length) {
-            value = mantissa * POWERS_OF_TEN[scale];
-        } else if (scale < 0 && -scale < POWERS_OF_TEN.length) {
-            value = mantissa / POWERS_OF_TEN[-scale];
-        } else {
-            return Double.NaN;
-        }
-        return negative ? -value : value;
+        // one parser for both: a String's copy costs less than the second implementation it replaces, and the
+        // hot caller (the training CSV reader) already has the chars
+        return plainDecimal(s.toCharArray(), 0, s.length());
     }
 
     /**
@@ -153,7 +90,7 @@ public final class Values {
      * without making a String of them (a CSV reader's buffer): the number when the chars are a
      * plain decimal within Clinger's fast path, exactly what {@link #number} answers for that text;
      * NaN otherwise (empty, missing, decorated, text, or outside the fast path: callers then make
-     * the String and use {@link #number}). Both versions are tested to agree.
+     * the String and use {@link #number}).
      */
     public static double plainDecimal(char[] text, int offset, int length) {
         if (length == 0 || !plainStart(text[offset])) {
