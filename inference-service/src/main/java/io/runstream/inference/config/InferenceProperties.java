@@ -31,6 +31,7 @@ public record InferenceProperties(
         @DefaultValue("60") int leaseSeconds,
         @DefaultValue("5s") Duration heartbeatInterval,
         @DefaultValue("1000") int maxListLimit,
+        @DefaultValue("30s") Duration upstreamTimeout,
         @DefaultValue PredictionLog predictionLog) {
 
     /**

@@ -14,16 +14,20 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 @Component
 class HttpDatasetClient implements DatasetClient {
 
     private final WebClient http;
     private final ServiceTokens tokens;
+    private final Duration timeout;
 
     HttpDatasetClient(WebClient.Builder http, ServiceTokens tokens, InferenceProperties properties) {
         this.http = http.baseUrl(properties.datasetServiceUrl().toString()).build();
         this.tokens = tokens;
+        this.timeout = properties.upstreamTimeout();
     }
 
     @Override
@@ -33,6 +37,12 @@ class HttpDatasetClient implements DatasetClient {
                         .headers(h -> h.setBearerAuth(token))
                         .retrieve()
                         .bodyToFlux(DataBuffer.class))
+                // an idle timeout: a large dataset may take minutes, but a dataset-service that stops sending
+                // must fail the forecast or batch rather than hold it (and its thread) forever
+                .timeout(timeout)
+                .onErrorMap(TimeoutException.class, e -> new DatasetException(
+                        "dataset-service sent nothing for " + timeout.toSeconds() + " s while reading dataset '" + datasetId + "'",
+                        false))
                 .onErrorMap(WebClientResponseException.class, e -> new DatasetException(e.getStatusCode().value() == 404
                         ? "The dataset '" + datasetId + "' does not exist"
                         : "dataset-service answered " + e.getStatusCode().value(), e.getStatusCode().value() == 404));

@@ -9,18 +9,23 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
 /** Fetches model bundles from training-service with this service's own token. */
 @Component
 class HttpTrainingModels implements TrainingModels {
 
     private final WebClient http;
     private final ServiceTokens tokens;
+    private final Duration timeout;
 
     HttpTrainingModels(WebClient.Builder http, ServiceTokens tokens, InferenceProperties properties) {
         this.http = http.baseUrl(properties.trainingServiceUrl().toString())
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(256 * 1024 * 1024))
                 .build();
         this.tokens = tokens;
+        this.timeout = properties.upstreamTimeout();
     }
 
     @Override
@@ -30,6 +35,8 @@ class HttpTrainingModels implements TrainingModels {
                         .headers(h -> h.setBearerAuth(token))
                         .retrieve()
                         .bodyToMono(JsonNode.class))
+                .timeout(timeout)
+                .onErrorMap(TimeoutException.class, e -> silent(trainId))
                 .onErrorMap(WebClientResponseException.class, e -> unavailable(trainId, e));
     }
 
@@ -41,7 +48,15 @@ class HttpTrainingModels implements TrainingModels {
                         .headers(h -> h.setBearerAuth(token))
                         .retrieve()
                         .bodyToMono(byte[].class))
+                .timeout(timeout)
+                .onErrorMap(TimeoutException.class, e -> silent(trainId))
                 .onErrorMap(WebClientResponseException.class, e -> unavailable(trainId, e));
+    }
+
+    /** A model load that never ends would be cached by {@link ModelCatalog} and hold every prediction of the model. */
+    private ModelUnavailableException silent(long trainId) {
+        return new ModelUnavailableException(ModelUnavailableException.Reason.UNAVAILABLE,
+                "training-service did not answer within " + timeout.toSeconds() + " s for train '" + trainId + "'", null);
     }
 
     private static ModelUnavailableException unavailable(long trainId, WebClientResponseException e) {

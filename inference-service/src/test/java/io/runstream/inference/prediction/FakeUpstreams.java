@@ -12,7 +12,12 @@ import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +39,14 @@ final class FakeUpstreams implements AutoCloseable {
     final Map<String, String> notTrained = new ConcurrentHashMap<>();
     final Map<String, String> datasets = new ConcurrentHashMap<>();
     final Map<String, byte[]> uploads = new ConcurrentHashMap<>();
+    /** Datasets whose content stops after the header line and never ends (until the server closes). */
+    final Set<String> stalledDatasets = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "fake-upstream");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     FakeUpstreams() {
         try {
@@ -42,6 +55,9 @@ final class FakeUpstreams implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         server.createContext("/internal/v1/", this::handle);
+        // a handler of its own per exchange: one slow exchange (a background batch's upload, a stalled
+        // dataset) must not hold every other call, as the JDK server's single default thread would
+        server.setExecutor(handlers);
         server.start();
     }
 
@@ -84,7 +100,9 @@ final class FakeUpstreams implements AutoCloseable {
             String key = tenant + "/" + dataset.group(1);
             if (dataset.group(2).equals("content")) {
                 String csv = datasets.get(key);
-                if (csv == null) {
+                if (stalledDatasets.contains(key)) {
+                    stall(exchange, csv.substring(0, csv.indexOf('\n') + 1));
+                } else if (csv == null) {
                     send(exchange, 404, "{\"status\":404}");
                 } else {
                     sendBytes(exchange, csv.getBytes(StandardCharsets.UTF_8));
@@ -149,8 +167,24 @@ final class FakeUpstreams implements AutoCloseable {
         }
     }
 
+    private void stall(HttpExchange exchange, String header) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/csv");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        out.write(header.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        try {
+            closing.await(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        exchange.close();
+    }
+
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
+        handlers.shutdownNow();
     }
 }

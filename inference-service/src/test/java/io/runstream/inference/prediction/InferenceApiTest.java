@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "runstream.inference.batch-chunk-rows=64")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "runstream.inference.batch-chunk-rows=64", "runstream.inference.upstream-timeout=3s"})
 @RealInfrastructure
 @AutoConfigureWebTestClient(timeout = "30s")
 class InferenceApiTest {
@@ -81,6 +82,8 @@ class InferenceApiTest {
         UPSTREAMS.datasets.put(TENANT + "/46", sales.toString());
         UPSTREAMS.datasets.put(TENANT + "/47", "Day,Sales\n2024-01-01,3\n");
         UPSTREAMS.datasets.put(TENANT + "/48", "Date,Sales\n2024-01-01,\n2024-01-02,\n");
+        UPSTREAMS.datasets.put(TENANT + "/49", sales.toString());
+        UPSTREAMS.stalledDatasets.add(TENANT + "/49");
         UPSTREAMS.datasets.put(TENANT + "/44", TestModels.churnCsv(300, 99, true));
         UPSTREAMS.datasets.put(TENANT + "/45", "CustomerID,Tenure\nC1,3\n");
     }
@@ -524,6 +527,18 @@ class InferenceApiTest {
         assertThat(errors(post(ALICE, "/api/v1/inference/forecast", body, 400))).contains("dataset_id", "no row");
         body.put("dataset_id", 0);
         assertThat(errors(post(ALICE, "/api/v1/inference/forecast", body, 400))).contains("dataset_id");
+    }
+
+    @Test
+    void forecast_whenDatasetServiceStopsSending_answers503_insteadOfWaitingForever() {
+        Map<String, Object> body = new HashMap<>(forecast(30, 530, 14, "Day"));
+        body.put("dataset_id", 49);
+        JsonNode problem = post(ALICE, "/api/v1/inference/forecast", body, 503);
+        assertThat(problem.get("type").asString()).endsWith("dataset-unavailable");
+        assertThat(problem.get("detail").asString()).contains("sent nothing for 3 s", "'49'");
+        // the service is not stuck: the same model still forecasts from its own history
+        body.remove("dataset_id");
+        assertThat(post(ALICE, "/api/v1/inference/forecast", body, 200).get("forecast").size()).isEqualTo(14);
     }
 
     static Map<String, Object> forecast(long trainId, long preprocessId, int steps, String frequency) {
