@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,13 @@ final class FakeDatasetService implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         server.createContext("/internal/v1/datasets/", this::handle);
+        // each exchange on its own thread: the JDK server's single default thread would queue every
+        // call behind a slow one
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "fake-dataset-service");
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.start();
     }
 
