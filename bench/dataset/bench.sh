@@ -18,7 +18,9 @@ bytes=$(stat -c %s "$csv")
 PID=${PID:-$(service_pid)}
 heap_log="$WORK/heap.log"; : > "$heap_log"
 # used heap (KiB) = S0U + S1U + EU + OU, sampled every 100 ms; capacity = max heap from jcmd
-(jstat -gc "$PID" 100 | awk 'NR > 1 { print $3 + $4 + $6 + $8; fflush() }' > "$heap_log") &
+# jstat itself is the background job (awk behind a process substitution), so killing $sampler stops the sampling
+# and releases the script's stdout and stderr (a pipe held by an orphaned jstat keeps `bench.sh | grep` waiting)
+jstat -gc "$PID" 100 > >(awk 'NR > 1 { print $3 + $4 + $6 + $8; fflush() }' > "$heap_log") 2>/dev/null &
 sampler=$!
 trap 'kill $sampler 2>/dev/null || true' EXIT
 max_heap=$(jcmd "$PID" VM.flags 2>/dev/null | grep -o 'MaxHeapSize=[0-9]*' | head -1 | cut -d= -f2)

@@ -1,5 +1,6 @@
 package io.runstream.gateway.security;
 
+import io.runstream.platform.security.BearerTokenConverter;
 import io.runstream.platform.security.CachingJwtDecoder;
 import io.runstream.gateway.GatewayProperties;
 import io.runstream.gateway.ratelimit.AnonymousRateLimit;
@@ -21,7 +22,6 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
-import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
@@ -59,7 +59,7 @@ class EdgeSecurityConfiguration {
         apiKeyFilter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
 
         // a stale token sent along to login or refresh must not block them: public paths read no bearer token
-        ServerBearerTokenAuthenticationConverter bearer = new ServerBearerTokenAuthenticationConverter();
+        BearerTokenConverter bearer = new BearerTokenConverter();
         ReactiveJwtDecoder bearerDecoder = bearerDecoder(decoder, properties.tokens());
 
         http.csrf(ServerHttpSecurity.CsrfSpec::disable)

@@ -93,6 +93,36 @@ class PlatformIntegrationTest {
     }
 
     @Test
+    void bearerTokens_areReadFromTheHeader_andAMalformedOneIsRefused() {
+        long id = createNote("bearer");
+        web.get().uri("/api/v1/notes/{id}", id).header(HttpHeaders.AUTHORIZATION, alice.replace("Bearer ", "bearer "))
+                .exchange().expectStatus().isOk();
+        web.get().uri("/api/v1/notes/{id}", id).header(HttpHeaders.AUTHORIZATION, alice + " trailing")
+                .exchange().expectStatus().isUnauthorized()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        web.get().uri("/api/v1/notes/{id}", id).header(HttpHeaders.AUTHORIZATION, "Basic dXNlcjpwYXNz")
+                .exchange().expectStatus().isUnauthorized();
+    }
+
+    /**
+     * Raw bytes: HTTP clients refuse to send what the firewall is there to refuse. Spring's firewall checks a
+     * header when the application reads it: the token header is read by every secured request.
+     */
+    @Test
+    void theFirewall_refusesControlCharactersInHeaders_beforeAuthentication() throws Exception {
+        for (String header : List.of("Authorization: Bearer a\u0085b", "Authorization: Bearer \u0007",
+                "Authorization: \u009b" + alice)) {
+            try (var socket = new java.net.Socket("localhost", port)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("GET /api/v1/notes/1 HTTP/1.1\r\nHost: localhost\r\n" + header
+                        + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(answer).as(header).startsWith("HTTP/1.1 400");
+            }
+        }
+    }
+
+    @Test
     void anotherTenantsNote_answers404_likeAMissingOne() {
         long id = createNote("acme's secret");
         String bob = TestTokens.bearer(TestTokens.user("bob").tenant("globex").sign());

@@ -26,6 +26,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -67,6 +68,13 @@ public class PlatformSecurityConfiguration {
         return observe ? SecurityObservationSettings.withDefaults().build() : SecurityObservationSettings.noObservations();
     }
 
+    /** Picked up by Spring Security's filter chain proxy, in every service and the gateway (see {@link FirewallRules}). */
+    @Bean
+    @ConditionalOnMissingBean
+    ServerWebExchangeFirewall serverWebExchangeFirewall() {
+        return FirewallRules.strictFirewall();
+    }
+
     @Bean
     @ConditionalOnMissingBean
     ReactiveJwtDecoder jwtDecoder(SecurityProperties properties) {
@@ -104,6 +112,7 @@ public class PlatformSecurityConfiguration {
                     exchanges.anyExchange().authenticated();
                 })
                 .oauth2ResourceServer(server -> server
+                        .bearerTokenConverter(new BearerTokenConverter())
                         .jwt(jwt -> jwt.jwtDecoder(bearer).jwtAuthenticationConverter(PlatformSecurityConfiguration::authentication))
                         .authenticationEntryPoint(handlers)
                         .accessDeniedHandler(handlers))

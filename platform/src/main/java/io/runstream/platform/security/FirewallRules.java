@@ -1,0 +1,51 @@
+package io.runstream.platform.security;
+
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
+
+/**
+ * Spring Security's strict firewall with its header and parameter rules checked by loops instead of
+ * regular expressions. The rules are Spring's own (a header name or parameter name holds only assigned,
+ * non-control characters; a header value may also hold tabs); its expressions, run on every header a
+ * request carries, cost about 5 % of job-service's CPU per request (JFR, run submission).
+ */
+public final class FirewallRules {
+
+    private FirewallRules() {
+    }
+
+    /** The strict firewall (every other rule as Spring sets it) with the loop-checked character rules. */
+    public static ServerWebExchangeFirewall strictFirewall() {
+        StrictServerWebExchangeFirewall firewall = new StrictServerWebExchangeFirewall();
+        firewall.setAllowedHeaderNames(name -> assignedAndNotControl(name, false));
+        firewall.setAllowedHeaderValues(value -> assignedAndNotControl(value, true));
+        firewall.setAllowedParameterNames(name -> assignedAndNotControl(name, false));
+        return firewall;
+    }
+
+    /**
+     * {@code [\p{IsAssigned}&&[^\p{IsControl}]]*}, or with {@code tab} also {@code \t}, per code point; null
+     * (an absent header asked for) passes, as with Spring's predicates.
+     */
+    static boolean assignedAndNotControl(String text, boolean tab) {
+        if (text == null) {
+            return true;
+        }
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            if (c < 0x80) {
+                // every ASCII character is assigned; its controls are 0x00-0x1F and 0x7F
+                if ((c < 0x20 && !(tab && c == '\t')) || c == 0x7F) {
+                    return false;
+                }
+                i++;
+                continue;
+            }
+            if (!Character.isDefined(c) || Character.getType(c) == Character.CONTROL) {
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return true;
+    }
+}
