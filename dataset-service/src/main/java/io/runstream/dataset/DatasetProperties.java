@@ -6,8 +6,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("runstream.dataset")
 public record DatasetProperties(Upload upload, Validation validation, Statistics statistics, Runs runs) {
 
-    /** @param maxFileBytes an upload part larger than this answers 413 */
-    public record Upload(long maxFileBytes) {
+    /**
+     * @param maxFileBytes  an upload part larger than this answers 413
+     * @param coalesceBytes an upload's body is read in pieces of about this size rather than as the network delivers
+     *                      it (0: as delivered)
+     */
+    public record Upload(long maxFileBytes, int coalesceBytes) {
     }
 
     /**
