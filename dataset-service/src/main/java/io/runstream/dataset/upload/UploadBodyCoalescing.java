@@ -33,7 +33,7 @@ class UploadBodyCoalescing implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().pathWithinApplication().value();
         if (bytes <= 0 || exchange.getRequest().getMethod() != HttpMethod.POST
-                || !(path.equals("/api/v1/dataset/upload") || path.equals("/api/v1/files/add"))) {
+                || !(path.equals(UploadController.UPLOAD_PATH) || path.equals(UploadController.ADD_FILES_PATH))) {
             return chain.filter(exchange);
         }
         return chain.filter(exchange.mutate().request(new ServerHttpRequestDecorator(exchange.getRequest()) {

@@ -23,6 +23,8 @@ import reactor.core.publisher.Sinks;
 class UploadController {
 
     static final String FILES = "files";
+    static final String UPLOAD_PATH = "/api/v1/dataset/upload";
+    static final String ADD_FILES_PATH = "/api/v1/files/add";
 
     private final UploadService uploads;
 
@@ -30,7 +32,7 @@ class UploadController {
         this.uploads = uploads;
     }
 
-    @PostMapping(path = "/api/v1/dataset/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @PostMapping(path = UPLOAD_PATH, consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @PreAuthorize("hasAuthority('datasets:write')")
     Mono<UploadResult> upload(@RequestParam("dataset_name") String datasetName, @RequestParam("usage") String usage,
                               @RequestParam(name = "template_id", required = false) Long templateId,
@@ -39,7 +41,7 @@ class UploadController {
         return uploads.createDataset(caller, new NewDataset(datasetName, usage, templateId, icebergTableName), files(parts));
     }
 
-    @PostMapping(path = "/api/v1/files/add", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @PostMapping(path = ADD_FILES_PATH, consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @PreAuthorize("hasAuthority('datasets:write')")
     Mono<UploadResult> add(@RequestParam("dataset_id") long datasetId, @RequestBody Flux<PartEvent> parts, Caller caller) {
         return uploads.addFiles(caller, datasetId, files(parts));

@@ -35,9 +35,7 @@ class HttpTrainingModels implements TrainingModels {
                         .headers(h -> h.setBearerAuth(token))
                         .retrieve()
                         .bodyToMono(JsonNode.class))
-                .timeout(timeout)
-                .onErrorMap(TimeoutException.class, e -> silent(trainId))
-                .onErrorMap(WebClientResponseException.class, e -> unavailable(trainId, e));
+                .transform(call -> answered(call, trainId));
     }
 
     @Override
@@ -48,15 +46,19 @@ class HttpTrainingModels implements TrainingModels {
                         .headers(h -> h.setBearerAuth(token))
                         .retrieve()
                         .bodyToMono(byte[].class))
-                .timeout(timeout)
-                .onErrorMap(TimeoutException.class, e -> silent(trainId))
-                .onErrorMap(WebClientResponseException.class, e -> unavailable(trainId, e));
+                .transform(call -> answered(call, trainId));
     }
 
-    /** A model load that never ends would be cached by {@link ModelCatalog} and hold every prediction of the model. */
-    private ModelUnavailableException silent(long trainId) {
-        return new ModelUnavailableException(ModelUnavailableException.Reason.UNAVAILABLE,
-                "training-service did not answer within " + timeout.toSeconds() + " s for train '" + trainId + "'", null);
+    /**
+     * A call to training-service with its failures as {@link ModelUnavailableException}s; bounded by
+     * {@code upstream-timeout}, since a model load that never ends would be cached by {@link ModelCatalog}
+     * and hold every prediction of the model.
+     */
+    private <T> Mono<T> answered(Mono<T> call, long trainId) {
+        return call.timeout(timeout)
+                .onErrorMap(TimeoutException.class, e -> new ModelUnavailableException(ModelUnavailableException.Reason.UNAVAILABLE,
+                        "training-service did not answer within " + timeout.toSeconds() + " s for train '" + trainId + "'", null))
+                .onErrorMap(WebClientResponseException.class, e -> unavailable(trainId, e));
     }
 
     private static ModelUnavailableException unavailable(long trainId, WebClientResponseException e) {

@@ -33,15 +33,8 @@ public final class FirewallRules {
         }
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);
-            if (c < 0x80) {
-                // every ASCII character is assigned; its controls are 0x00-0x1F and 0x7F
-                if ((c < 0x20 && !(tab && c == '\t')) || c == 0x7F) {
-                    return false;
-                }
-                i++;
-                continue;
-            }
-            if (!Character.isDefined(c) || Character.getType(c) == Character.CONTROL) {
+            // \p{IsControl} is the Cc category, which is exactly Character.isISOControl
+            if (!(tab && c == '\t') && (Character.isISOControl(c) || !Character.isDefined(c))) {
                 return false;
             }
             i += Character.charCount(c);
