@@ -30,7 +30,7 @@ public class ValidatorBench {
                 new ColumnSpec("day", ColumnType.DATE, null), new ColumnSpec("at", ColumnType.TIMESTAMP, null),
                 new ColumnSpec("city", ColumnType.STRING, null), new ColumnSpec("score", ColumnType.FLOAT, null),
                 new ColumnSpec("code", ColumnType.STRING, null), new ColumnSpec("note", ColumnType.STRING, null));
-        var config = new DatasetProperties.Validation(0, 0.8, 100, 80, 16 * 1024 * 1024, 20);
+        var config = new DatasetProperties.Validation(0, 0.8, 100, 80, 16 * 1024 * 1024, 20, 1);
         long bytes = Files.size(csv);
         var threads = ManagementFactory.getThreadMXBean();
         long cpuStart = threads.getCurrentThreadCpuTime();

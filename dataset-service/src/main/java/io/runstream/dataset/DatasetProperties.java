@@ -21,9 +21,10 @@ public record DatasetProperties(Upload upload, Validation validation, Statistics
      * @param maxReportedValueChars  an offending value is cut to this many characters in the report
      * @param maxFieldChars          a CSV field longer than this fails the file (the parser's buffer limit)
      * @param previewRows            default number of rows of dataset/view and files/view
+     * @param parallelism            threads that validate one file, in chunks cut at record ends; 0: one per core
      */
     public record Validation(long inlineMaxBytes, double validThreshold, int maxReportedErrors, int maxReportedValueChars,
-                             int maxFieldChars, int previewRows) {
+                             int maxFieldChars, int previewRows, int parallelism) {
     }
 
     /**

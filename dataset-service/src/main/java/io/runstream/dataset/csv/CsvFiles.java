@@ -27,17 +27,53 @@ public final class CsvFiles {
 
     /** A lenient reader: rows of any length come through so that validation can report ragged rows. */
     public static CsvReader<CsvRecord> reader(InputStream in, int maxFieldChars) {
-        return builder(maxFieldChars).ofCsvRecord(new BufferedInputStream(in, 1 << 16), StandardCharsets.UTF_8);
+        return builder(maxFieldChars).ofCsvRecord(withoutBom(in), StandardCharsets.UTF_8);
     }
 
     /** The same reader answering each record as character ranges ({@link FieldsHandler}: no String per field). */
     public static CsvReader<FieldsHandler> fieldsReader(InputStream in, int maxFieldChars) {
-        return builder(maxFieldChars).build(new FieldsHandler(), new BufferedInputStream(in, 1 << 16), StandardCharsets.UTF_8);
+        return builder(maxFieldChars).build(new FieldsHandler(), withoutBom(in), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The stream without a leading UTF-8 BOM. FastCSV 4.1's own detection ({@code detectBomHeader}) garbles a stream
+     * whose first read answers fewer than four bytes (a file of up to three bytes, or the start of a file that is
+     * still arriving): "a\n\n" came back as one record holding "\n".
+     */
+    static InputStream withoutBom(InputStream in) {
+        return new BufferedInputStream(in, 1 << 16) {
+            private boolean checked;
+
+            @Override
+            public synchronized int read() throws IOException {
+                skipBom();
+                return super.read();
+            }
+
+            @Override
+            public synchronized int read(byte[] b, int off, int len) throws IOException {
+                skipBom();
+                return super.read(b, off, len);
+            }
+
+            private void skipBom() throws IOException {
+                if (checked) {
+                    return;
+                }
+                checked = true;
+                mark(3);
+                byte[] head = readNBytes(3);
+                boolean bom = head.length == 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF;
+                if (!bom) {
+                    reset();
+                }
+            }
+        };
     }
 
     private static CsvReader.CsvReaderBuilder builder(int maxFieldChars) {
         return CsvReader.builder()
-                .detectBomHeader(true)
+                .detectBomHeader(false)
                 .skipEmptyLines(true)
                 .allowExtraFields(true)
                 .allowMissingFields(true)

@@ -6,9 +6,9 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.multipart.FilePartEvent;
 import org.springframework.http.codec.multipart.PartEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
@@ -16,8 +16,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Multipart uploads, read as a stream of {@link PartEvent}s: each part named {@code files} goes
- * straight from the request into the object store (written once, no temporary file, never held whole).
+ * Multipart uploads, read as a stream of {@link PartEvent}s ({@link MultipartStream}): each part named
+ * {@code files} goes straight from the request into the object store (written once, no temporary file,
+ * never held whole).
  */
 @RestController
 class UploadController {
@@ -37,14 +38,15 @@ class UploadController {
     Mono<UploadResult> upload(@RequestParam("dataset_name") String datasetName, @RequestParam("usage") String usage,
                               @RequestParam(name = "template_id", required = false) Long templateId,
                               @RequestParam(name = "iceberg_table_name", required = false) String icebergTableName,
-                              @RequestBody Flux<PartEvent> parts, Caller caller) {
-        return uploads.createDataset(caller, new NewDataset(datasetName, usage, templateId, icebergTableName), files(parts));
+                              ServerHttpRequest request, Caller caller) {
+        return uploads.createDataset(caller, new NewDataset(datasetName, usage, templateId, icebergTableName),
+                files(MultipartStream.parts(request)));
     }
 
     @PostMapping(path = ADD_FILES_PATH, consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @PreAuthorize("hasAuthority('datasets:write')")
-    Mono<UploadResult> add(@RequestParam("dataset_id") long datasetId, @RequestBody Flux<PartEvent> parts, Caller caller) {
-        return uploads.addFiles(caller, datasetId, files(parts));
+    Mono<UploadResult> add(@RequestParam("dataset_id") long datasetId, ServerHttpRequest request, Caller caller) {
+        return uploads.addFiles(caller, datasetId, files(MultipartStream.parts(request)));
     }
 
     /**

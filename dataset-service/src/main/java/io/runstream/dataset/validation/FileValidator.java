@@ -8,11 +8,20 @@ import io.runstream.dataset.csv.CsvLineWriter;
 import io.runstream.dataset.csv.FieldsHandler;
 import io.runstream.dataset.csv.RowBuffer;
 
+import io.runstream.dataset.csv.CsvChunks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -20,11 +29,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
 
 /**
  * Validates one CSV stream in a single pass and writes its validated copy (valid rows only, in the
  * template's column order, canonical values, defaults applied). Without a template, column types
- * are inferred and every well-formed row is kept. Blocking: run it on boundedElastic.
+ * are inferred and every well-formed row is kept. With {@code runstream.dataset.validation.parallelism}
+ * above one (default: one per core) the stream is cut into chunks at record ends that several threads
+ * validate, merged in order into the same outcome and copy. Blocking: run it on boundedElastic.
  */
 public final class FileValidator {
 
@@ -34,187 +49,481 @@ public final class FileValidator {
     }
 
     public static final long PROGRESS_EVERY = 20_000;
+    /** A chunk that one thread validates when a file is validated by several ({@link CsvChunks}). */
+    static final int CHUNK_BYTES = 4 << 20;
     private static final String MISSING = "missing";
     private static final String FIELD_COUNT = "field_count";
+    private static final Progress NO_PROGRESS = rows -> {
+    };
+    private static final Pattern LINE_NUMBER = Pattern.compile("line (\\d+)");
+    /**
+     * The chunk validators of every file, one per core: their own threads, because the thread that cuts and merges
+     * waits for them and may itself be one of boundedElastic's, which a burst of validations could otherwise fill
+     * with threads waiting for tasks queued behind them.
+     */
+    private static final Scheduler CHUNK_WORKERS = Schedulers.newBoundedElastic(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), Integer.MAX_VALUE, "csv-chunk", 60, true);
 
     private final DatasetProperties.Validation config;
+    private final int threads;
+    private final int chunkBytes;
 
     public FileValidator(DatasetProperties.Validation config) {
+        this(config, config.parallelism() > 0 ? config.parallelism() : Runtime.getRuntime().availableProcessors(),
+                CHUNK_BYTES);
+    }
+
+    /** @param threads how many threads validate one file (1: the calling thread alone) */
+    FileValidator(DatasetProperties.Validation config, int threads, int chunkBytes) {
         this.config = config;
+        this.threads = Math.max(1, threads);
+        this.chunkBytes = chunkBytes;
     }
 
     public ValidationOutcome validate(InputStream raw, OutputStream validated, List<ColumnSpec> template, Progress progress) {
-        Run run = new Run();
-        try (CsvReader<FieldsHandler> reader = CsvFiles.fieldsReader(raw, config.maxFieldChars());
-             CsvLineWriter writer = new CsvLineWriter(validated)) {
-            Iterator<FieldsHandler> records = reader.iterator();
-            if (!records.hasNext()) {
-                return run.outcome(List.of(), List.of(), template == null, "the file has no header row", 0);
-            }
-            List<String> header = trimmed(records.next());
-            return template == null
-                    ? inferring(header, records, writer, run, progress)
-                    : againstTemplate(header, template, records, writer, run, progress);
-        } catch (CsvParseException e) {
-            return run.outcome(run.header, run.columns, template == null, "unreadable CSV: " + rootMessage(e), run.headerFields);
+        try {
+            return threads == 1 ? sequential(raw, validated, template, progress)
+                    : chunked(raw, validated, template, progress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private ValidationOutcome againstTemplate(List<String> header, List<ColumnSpec> template, Iterator<FieldsHandler> records,
-                                              CsvLineWriter writer, Run run, Progress progress) throws IOException {
-        run.header = header;
-        run.columns = template;
-        run.headerFields = header.size();
-        Map<String, Integer> positions = new HashMap<>();
-        Map<String, Integer> lowerPositions = new HashMap<>();
-        for (int i = 0; i < header.size(); i++) {
-            if (positions.putIfAbsent(header.get(i), i) != null) {
-                run.duplicates.add(header.get(i));
+    /** The whole stream through one reader on the calling thread. */
+    private ValidationOutcome sequential(InputStream raw, OutputStream validated, List<ColumnSpec> template,
+                                         Progress progress) throws IOException {
+        Header head = new Header(template);
+        Rows rows = new Rows(config);
+        try (CsvReader<FieldsHandler> reader = CsvFiles.fieldsReader(raw, config.maxFieldChars());
+             CsvLineWriter writer = new CsvLineWriter(validated)) {
+            Iterator<FieldsHandler> records = reader.iterator();
+            if (!records.hasNext()) {
+                return head.noHeader(rows);
             }
-            lowerPositions.putIfAbsent(header.get(i).toLowerCase(Locale.ROOT), i);
+            RowCheck check = head.read(records.next(), rows);
+            writer.writeRecord(check.outputHeader());
+            check.rows(records, writer, rows, progress);
+        } catch (CsvParseException e) {
+            rows.parseError = rootMessage(e);
         }
-        int[] source = new int[template.size()];
-        boolean[] used = new boolean[header.size()];
-        int previous = -1;
-        for (int c = 0; c < template.size(); c++) {
-            String name = template.get(c).columnName();
-            Integer at = positions.get(name);
-            if (at == null) {
-                at = lowerPositions.get(name.toLowerCase(Locale.ROOT));
-            }
-            source[c] = at == null ? -1 : at;
-            if (at == null) {
-                run.missing.add(name);
-            } else {
-                used[at] = true;
-                run.reordered |= at < previous;
-                previous = at;
-            }
+        return head.outcome(rows);
+    }
+
+    /**
+     * The stream cut into chunks at record ends ({@link CsvChunks}), each validated by a worker into its own
+     * copy and counters, merged in order here: the same outcome and copy as {@link #sequential}, row and line
+     * numbers included. At most {@code threads} chunks are in flight; this thread reads, cuts and merges.
+     */
+    private ValidationOutcome chunked(InputStream raw, OutputStream validated, List<ColumnSpec> template,
+                                      Progress progress) throws IOException {
+        CsvChunks chunks = new CsvChunks(raw, chunkBytes, 4 * chunkBytes);
+        Header head = new Header(template);
+        Rows rows = new Rows(config);
+        CsvChunks.Chunk first = chunks.next();
+        if (first == null) {
+            return head.noHeader(rows);
         }
-        for (int i = 0; i < header.size(); i++) {
-            if (!used[i] && !run.duplicates.contains(header.get(i))) {
-                run.extra.add(header.get(i));
-            }
+        if (first.rest()) {
+            // no record end within the limit: the file is read as one
+            return sequential(first.open(), validated, template, progress);
         }
-        writer.writeRecord(template.stream().map(ColumnSpec::columnName).toList());
+        CsvReader<FieldsHandler> firstReader = CsvFiles.fieldsReader(first.open(), config.maxFieldChars());
+        Iterator<FieldsHandler> firstRecords;
+        FieldsHandler headerRecord;
+        try {
+            firstRecords = firstReader.iterator();
+            headerRecord = firstRecords.hasNext() ? firstRecords.next() : null;
+        } catch (CsvParseException e) {
+            // the chunk holds the whole header record: it fails as it would in the stream
+            firstReader.close();
+            rows.parseError = rootMessage(e);
+            return head.outcome(rows);
+        }
+        if (headerRecord == null) {
+            firstReader.close();
+            // blank lines only in the first chunk: the file is read as one
+            return sequential(new SequenceInputStream(first.open(), chunks.remainder()), validated, template, progress);
+        }
+        RowCheck check = head.read(headerRecord, rows);
+        ByteArrayOutputStream headerLine = new ByteArrayOutputStream();
+        try (CsvLineWriter writer = new CsvLineWriter(headerLine)) {
+            writer.writeRecord(check.outputHeader());
+        }
+        validated.write(headerLine.toByteArray());
+
+        Deque<CompletableFuture<ChunkResult>> inFlight = new ArrayDeque<>();
+        inFlight.add(submit(() -> validateChunk(firstReader, firstRecords, check, first.firstLine())));
+        long nextProgress = PROGRESS_EVERY;
+        try {
+            while (rows.parseError == null) {
+                CsvChunks.Chunk chunk = inFlight.size() < threads ? chunks.next() : null;
+                if (chunk != null && !chunk.rest()) {
+                    inFlight.add(submit(() -> validateChunk(chunk, check)));
+                    continue;
+                }
+                if (inFlight.isEmpty()) {
+                    if (chunk != null) {
+                        // no record end within the limit: the rest is read here, as one
+                        merge(validateChunk(chunk, check), rows, validated);
+                    }
+                    break;
+                }
+                merge(join(inFlight.poll()), rows, validated);
+                if (rows.total >= nextProgress) {
+                    progress.rows(rows.total);
+                    nextProgress = (rows.total / PROGRESS_EVERY + 1) * PROGRESS_EVERY;
+                }
+                if (chunk != null) {
+                    // a rest chunk waits until every chunk before it is merged
+                    merge(drain(inFlight, rows, validated) ? validateChunk(chunk, check) : ChunkResult.SKIPPED, rows, validated);
+                    break;
+                }
+            }
+        } finally {
+            // a failed merge or a throwing progress (a cancelled run): the workers' results are dropped
+            inFlight.forEach(future -> future.cancel(false));
+        }
+        return head.outcome(rows);
+    }
+
+    /** Merges every chunk in flight, in order; false when one ended the file (a parse error). */
+    private boolean drain(Deque<CompletableFuture<ChunkResult>> inFlight, Rows rows, OutputStream validated) throws IOException {
+        while (!inFlight.isEmpty() && rows.parseError == null) {
+            merge(join(inFlight.poll()), rows, validated);
+        }
+        inFlight.clear();
+        return rows.parseError == null;
+    }
+
+    private void merge(ChunkResult chunk, Rows rows, OutputStream validated) throws IOException {
+        if (chunk == ChunkResult.SKIPPED || rows.parseError != null) {
+            return;
+        }
+        chunk.copy().writeTo(validated);
+        rows.append(chunk.rows(), chunk.firstLine() - 1);
+    }
+
+    private static CompletableFuture<ChunkResult> submit(Callable<ChunkResult> task) {
+        CompletableFuture<ChunkResult> future = new CompletableFuture<>();
+        CHUNK_WORKERS.schedule(() -> {
+            try {
+                future.complete(task.call());
+            } catch (Throwable e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
+    private static ChunkResult join(CompletableFuture<ChunkResult> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while validating");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private ChunkResult validateChunk(CsvChunks.Chunk chunk, RowCheck check) throws IOException {
+        CsvReader<FieldsHandler> reader = CsvFiles.fieldsReader(chunk.open(), config.maxFieldChars());
+        return validateChunk(reader, null, check, chunk.firstLine());
+    }
+
+    /** One chunk's rows into its own copy and counters (row and line numbers relative to the chunk). */
+    private ChunkResult validateChunk(CsvReader<FieldsHandler> reader, Iterator<FieldsHandler> records, RowCheck check,
+                                      long firstLine) throws IOException {
+        Rows rows = new Rows(config);
+        rows.inference = check.newInference();
+        ByteArrayOutputStream copy = new ByteArrayOutputStream(chunkBytes + chunkBytes / 4);
+        try (reader; CsvLineWriter writer = new CsvLineWriter(copy)) {
+            check.rows(records == null ? reader.iterator() : records, writer, rows, NO_PROGRESS);
+        } catch (CsvParseException e) {
+            rows.parseError = shiftLines(rootMessage(e), firstLine - 1);
+        }
+        return new ChunkResult(rows, copy, firstLine);
+    }
+
+    /** FastCSV's messages name lines of the chunk it read: made lines of the file. */
+    static String shiftLines(String message, long offset) {
+        if (offset == 0 || message == null) {
+            return message;
+        }
+        return LINE_NUMBER.matcher(message).replaceAll(match -> "line " + (Long.parseLong(match.group(1)) + offset));
+    }
+
+    private record ChunkResult(Rows rows, ByteArrayOutputStream copy, long firstLine) {
+        static final ChunkResult SKIPPED = new ChunkResult(null, null, 0);
+    }
+
+    /** The rows after the header: checked, counted, the valid ones written to the copy. */
+    private interface RowCheck {
+        List<String> outputHeader();
+
+        TypeInference newInference();
+
+        void rows(Iterator<FieldsHandler> records, CsvLineWriter writer, Rows rows, Progress progress) throws IOException;
+    }
+
+    /** The file's header, what it says about the template, and the check of the rows that follow it. */
+    private final class Header {
+        final List<ColumnSpec> template;
+        List<String> header = List.of();
+        List<ColumnSpec> columns = List.of();
+        int headerFields;
+        final List<String> missing = new ArrayList<>();
+        final List<String> extra = new ArrayList<>();
+        final List<String> duplicates = new ArrayList<>();
+        boolean reordered;
+        List<String> inferredNames;
+
+        Header(List<ColumnSpec> template) {
+            this.template = template;
+        }
+
+        ValidationOutcome noHeader(Rows rows) {
+            return outcome(List.of(), List.of(), "the file has no header row", 0, rows);
+        }
+
+        RowCheck read(FieldsHandler record, Rows rows) {
+            List<String> names = trimmed(record);
+            return template == null ? inferring(names) : againstTemplate(names);
+        }
+
+        ValidationOutcome outcome(Rows rows) {
+            if (template == null && rows.inference != null && rows.parseError == null) {
+                List<ColumnSpec> inferred = new ArrayList<>(inferredNames.size());
+                for (int c = 0; c < inferredNames.size(); c++) {
+                    inferred.add(new ColumnSpec(inferredNames.get(c), rows.inference.type(c), null));
+                }
+                columns = inferred;
+            }
+            int fields = rows.parseError == null ? (template == null ? header.size() : template.size()) : headerFields;
+            return outcome(header, columns, rows.parseError == null ? null : "unreadable CSV: " + rows.parseError, fields, rows);
+        }
+
+        private ValidationOutcome outcome(List<String> header, List<ColumnSpec> columns, String parseError, int fields,
+                                          Rows rows) {
+            long total = rows.total;
+            long valid = rows.valid;
+            double usability = total == 0 ? 0 : (double) valid / total;
+            boolean isValid = parseError == null && total > 0 && usability >= config.validThreshold();
+            var headerReport = new ErrorReport.HeaderReport(header, List.copyOf(missing), List.copyOf(extra),
+                    List.copyOf(duplicates), reordered, template == null);
+            var report = new ErrorReport(total, valid, total - valid, usability, isValid, headerReport,
+                    new LinkedHashMap<>(rows.byReason), List.copyOf(rows.errors), rows.truncated, parseError);
+            return new ValidationOutcome(fields, total, valid, columns, report);
+        }
+
+        private RowCheck againstTemplate(List<String> header) {
+            this.header = header;
+            this.columns = template;
+            this.headerFields = header.size();
+            Map<String, Integer> positions = new HashMap<>();
+            Map<String, Integer> lowerPositions = new HashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                if (positions.putIfAbsent(header.get(i), i) != null) {
+                    duplicates.add(header.get(i));
+                }
+                lowerPositions.putIfAbsent(header.get(i).toLowerCase(Locale.ROOT), i);
+            }
+            int[] source = new int[template.size()];
+            boolean[] used = new boolean[header.size()];
+            int previous = -1;
+            for (int c = 0; c < template.size(); c++) {
+                String name = template.get(c).columnName();
+                Integer at = positions.get(name);
+                if (at == null) {
+                    at = lowerPositions.get(name.toLowerCase(Locale.ROOT));
+                }
+                source[c] = at == null ? -1 : at;
+                if (at == null) {
+                    missing.add(name);
+                } else {
+                    used[at] = true;
+                    reordered |= at < previous;
+                    previous = at;
+                }
+            }
+            for (int i = 0; i < header.size(); i++) {
+                if (!used[i] && !duplicates.contains(header.get(i))) {
+                    extra.add(header.get(i));
+                }
+            }
+            return new TemplateCheck(template, source, header.size());
+        }
+
+        private RowCheck inferring(List<String> rawHeader) {
+            List<String> names = new ArrayList<>(rawHeader.size());
+            for (int i = 0; i < rawHeader.size(); i++) {
+                String name = rawHeader.get(i);
+                if (name.isEmpty() || names.contains(name)) {
+                    if (!name.isEmpty()) {
+                        duplicates.add(name);
+                    }
+                    name = "column_" + (i + 1);
+                }
+                names.add(name);
+            }
+            this.header = rawHeader;
+            this.headerFields = names.size();
+            this.inferredNames = names;
+            return new InferringCheck(names);
+        }
+    }
+
+    private static final class TemplateCheck implements RowCheck {
+        private final List<ColumnSpec> template;
+        private final int[] source;
+        private final int fields;
+        private final ColumnType[] types;
         // canonical values of every type but String are digits, signs, dots, dashes, colons, letters: written as they are
-        boolean[] plain = new boolean[template.size()];
-        ColumnType[] types = new ColumnType[template.size()];
-        for (int c = 0; c < plain.length; c++) {
-            types[c] = template.get(c).dataType();
-            plain[c] = types[c] != ColumnType.STRING;
-        }
-        RowBuffer out = new RowBuffer();
-        int fields = header.size();
-        while (records.hasNext()) {
-            FieldsHandler record = records.next();
-            long row = ++run.total;
-            if (row % PROGRESS_EVERY == 0) {
-                progress.rows(row);
-            }
-            if (record.fields() != fields) {
-                run.error(row, record.line(), null, String.valueOf(record.fields()), FIELD_COUNT);
-                continue;
-            }
-            char[] chars = record.chars();
-            boolean valid = true;
-            out.clear();
+        private final boolean[] plain;
+
+        TemplateCheck(List<ColumnSpec> template, int[] source, int fields) {
+            this.template = template;
+            this.source = source;
+            this.fields = fields;
+            this.types = new ColumnType[template.size()];
+            this.plain = new boolean[template.size()];
             for (int c = 0; c < types.length; c++) {
-                int start = 0;
-                int end = 0;
-                if (source[c] >= 0) {
-                    start = record.start(source[c]);
-                    end = record.end(source[c]);
-                    // String.trim: what is at most a space goes at both ends
+                types[c] = template.get(c).dataType();
+                plain[c] = types[c] != ColumnType.STRING;
+            }
+        }
+
+        @Override
+        public List<String> outputHeader() {
+            return template.stream().map(ColumnSpec::columnName).toList();
+        }
+
+        @Override
+        public TypeInference newInference() {
+            return null;
+        }
+
+        @Override
+        public void rows(Iterator<FieldsHandler> records, CsvLineWriter writer, Rows rows, Progress progress) throws IOException {
+            RowBuffer out = new RowBuffer();
+            FieldsHandler record;
+            while ((record = nextRow(records, fields, rows, progress)) != null) {
+                long row = rows.total;
+                char[] chars = record.chars();
+                boolean valid = true;
+                out.clear();
+                for (int c = 0; c < types.length; c++) {
+                    int start = 0;
+                    int end = 0;
+                    if (source[c] >= 0) {
+                        start = record.start(source[c]);
+                        end = record.end(source[c]);
+                        // String.trim: what is at most a space goes at both ends
+                        while (start < end && chars[start] <= ' ') {
+                            start++;
+                        }
+                        while (end > start && chars[end - 1] <= ' ') {
+                            end--;
+                        }
+                    }
+                    if (start == end) {
+                        ColumnSpec column = template.get(c);
+                        if (column.defaultValue() != null) {
+                            if (plain[c]) {
+                                out.plain(column.defaultValue());
+                            } else {
+                                out.text(column.defaultValue());
+                            }
+                            continue;
+                        }
+                        rows.error(row, record.line(), column.columnName(), "", MISSING);
+                        valid = false;
+                        continue;
+                    }
+                    if (!types[c].appendCanonical(chars, start, end, out)) {
+                        rows.error(row, record.line(), template.get(c).columnName(), new String(chars, start, end - start),
+                                types[c].invalidReason());
+                        valid = false;
+                    }
+                }
+                if (valid) {
+                    rows.valid++;
+                    writer.writeRow(out);
+                }
+            }
+        }
+    }
+
+    private static final class InferringCheck implements RowCheck {
+        private final List<String> names;
+
+        InferringCheck(List<String> names) {
+            this.names = names;
+        }
+
+        @Override
+        public List<String> outputHeader() {
+            return names;
+        }
+
+        @Override
+        public TypeInference newInference() {
+            return new TypeInference(names.size());
+        }
+
+        @Override
+        public void rows(Iterator<FieldsHandler> records, CsvLineWriter writer, Rows rows, Progress progress) throws IOException {
+            if (rows.inference == null) {
+                rows.inference = newInference();
+            }
+            TypeInference inference = rows.inference;
+            RowBuffer out = new RowBuffer();
+            int fields = names.size();
+            FieldsHandler record;
+            while ((record = nextRow(records, fields, rows, progress)) != null) {
+                char[] chars = record.chars();
+                out.clear();
+                for (int c = 0; c < fields; c++) {
+                    int start = record.start(c);
+                    int end = record.end(c);
                     while (start < end && chars[start] <= ' ') {
                         start++;
                     }
                     while (end > start && chars[end - 1] <= ' ') {
                         end--;
                     }
+                    inference.accept(c, chars, start, end);
+                    out.text(chars, start, end);
                 }
-                if (start == end) {
-                    ColumnSpec column = template.get(c);
-                    if (column.defaultValue() != null) {
-                        if (plain[c]) {
-                            out.plain(column.defaultValue());
-                        } else {
-                            out.text(column.defaultValue());
-                        }
-                        continue;
-                    }
-                    run.error(row, record.line(), column.columnName(), "", MISSING);
-                    valid = false;
-                    continue;
-                }
-                if (!types[c].appendCanonical(chars, start, end, out)) {
-                    run.error(row, record.line(), template.get(c).columnName(), new String(chars, start, end - start),
-                            types[c].invalidReason());
-                    valid = false;
-                }
-            }
-            if (valid) {
-                run.valid++;
+                rows.valid++;
                 writer.writeRow(out);
             }
         }
-        return run.outcome(header, template, false, null, template.size());
     }
 
-    private ValidationOutcome inferring(List<String> rawHeader, Iterator<FieldsHandler> records, CsvLineWriter writer, Run run,
-                                        Progress progress) throws IOException {
-        List<String> header = new ArrayList<>(rawHeader.size());
-        for (int i = 0; i < rawHeader.size(); i++) {
-            String name = rawHeader.get(i);
-            if (name.isEmpty() || header.contains(name)) {
-                if (!name.isEmpty()) {
-                    run.duplicates.add(name);
-                }
-                name = "column_" + (i + 1);
-            }
-            header.add(name);
-        }
-        run.header = rawHeader;
-        run.headerFields = header.size();
-        TypeInference inference = new TypeInference(header.size());
-        writer.writeRecord(header);
-        RowBuffer out = new RowBuffer();
-        int fields = header.size();
+    /**
+     * The next record with the header's number of fields, or null after the last: every record read is counted
+     * (a row), a ragged one is reported as such and skipped.
+     */
+    private static FieldsHandler nextRow(Iterator<FieldsHandler> records, int fields, Rows rows, Progress progress) {
         while (records.hasNext()) {
             FieldsHandler record = records.next();
-            long row = ++run.total;
+            long row = ++rows.total;
             if (row % PROGRESS_EVERY == 0) {
                 progress.rows(row);
             }
-            if (record.fields() != fields) {
-                run.error(row, record.line(), null, String.valueOf(record.fields()), FIELD_COUNT);
-                continue;
+            if (record.fields() == fields) {
+                return record;
             }
-            char[] chars = record.chars();
-            out.clear();
-            for (int c = 0; c < fields; c++) {
-                int start = record.start(c);
-                int end = record.end(c);
-                while (start < end && chars[start] <= ' ') {
-                    start++;
-                }
-                while (end > start && chars[end - 1] <= ' ') {
-                    end--;
-                }
-                inference.accept(c, chars, start, end);
-                out.text(chars, start, end);
-            }
-            run.valid++;
-            writer.writeRow(out);
+            rows.error(row, record.line(), null, String.valueOf(record.fields()), FIELD_COUNT);
         }
-        List<ColumnSpec> columns = new ArrayList<>(header.size());
-        for (int c = 0; c < header.size(); c++) {
-            columns.add(new ColumnSpec(header.get(c), inference.type(c), null));
-        }
-        run.columns = columns;
-        return run.outcome(rawHeader, columns, true, null, header.size());
+        return null;
     }
 
     private static List<String> trimmed(FieldsHandler record) {
@@ -233,22 +542,22 @@ public final class FileValidator {
         return cause.getMessage() == null ? e.getMessage() : cause.getMessage();
     }
 
-    /** The counters of one pass. */
-    private final class Run {
+    /** The row counters of a file or of one of its chunks. */
+    private static final class Rows {
+        private final DatasetProperties.Validation config;
         long total;
         long valid;
         long invalidRows;
         long lastInvalidRow = -1;
-        int headerFields;
-        List<String> header = List.of();
-        List<ColumnSpec> columns = List.of();
-        final List<String> missing = new ArrayList<>();
-        final List<String> extra = new ArrayList<>();
-        final List<String> duplicates = new ArrayList<>();
-        boolean reordered;
         final Map<String, Long> byReason = new TreeMap<>();
         final List<ErrorReport.RowError> errors = new ArrayList<>();
         boolean truncated;
+        String parseError;
+        TypeInference inference;
+
+        Rows(DatasetProperties.Validation config) {
+            this.config = config;
+        }
 
         void error(long row, long line, String column, String value, String reason) {
             byReason.merge(reason, 1L, Long::sum);
@@ -268,15 +577,30 @@ public final class FileValidator {
             return value.length() <= max ? value : value.substring(0, max) + "…";
         }
 
-        ValidationOutcome outcome(List<String> header, List<ColumnSpec> columns, boolean inferred, String parseError,
-                                  int fields) {
-            double usability = total == 0 ? 0 : (double) valid / total;
-            boolean isValid = parseError == null && total > 0 && usability >= config.validThreshold();
-            var headerReport = new ErrorReport.HeaderReport(header, List.copyOf(missing), List.copyOf(extra),
-                    List.copyOf(duplicates), reordered, inferred);
-            var report = new ErrorReport(total, valid, total - valid, usability, isValid, headerReport,
-                    new LinkedHashMap<>(byReason), List.copyOf(errors), truncated, parseError);
-            return new ValidationOutcome(fields, total, valid, columns, report);
+        /** The next chunk's counters, its rows numbered after these and its lines shifted by {@code lineOffset}. */
+        void append(Rows chunk, long lineOffset) {
+            long rowOffset = total;
+            for (ErrorReport.RowError error : chunk.errors) {
+                if (errors.size() < config.maxReportedErrors()) {
+                    errors.add(new ErrorReport.RowError(error.row() + rowOffset, error.line() + lineOffset, error.column(),
+                            error.value(), error.reason()));
+                } else {
+                    truncated = true;
+                }
+            }
+            truncated |= chunk.truncated;
+            chunk.byReason.forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
+            total += chunk.total;
+            valid += chunk.valid;
+            invalidRows += chunk.invalidRows;
+            if (chunk.inference != null) {
+                if (inference == null) {
+                    inference = chunk.inference;
+                } else {
+                    inference.merge(chunk.inference);
+                }
+            }
+            parseError = chunk.parseError;
         }
     }
 }

@@ -55,6 +55,14 @@ final class TypeInference {
         candidates[column] = mask;
     }
 
+    /** Folds in what another part of the same columns' values allows (the inference of both parts together). */
+    void merge(TypeInference other) {
+        for (int c = 0; c < candidates.length; c++) {
+            candidates[c] &= other.candidates[c];
+            seen[c] |= other.seen[c];
+        }
+    }
+
     ColumnType type(int column) {
         if (!seen[column]) {
             return ColumnType.STRING;

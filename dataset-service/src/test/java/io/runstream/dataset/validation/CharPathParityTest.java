@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CharPathParityTest {
 
     private static final DatasetProperties.Validation CONFIG =
-            new DatasetProperties.Validation(1 << 20, 0.8, 100, 80, 16 * 1024 * 1024, 20);
+            new DatasetProperties.Validation(1 << 20, 0.8, 100, 80, 16 * 1024 * 1024, 20, 1);
 
     private static final List<String> VALUES = List.of("0", "-0", "+0", "+", "-", "12", "+12", "-12", "007",
             "123456789012345678", "1234567890123456789", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
