@@ -8,8 +8,8 @@ public record DatasetProperties(Upload upload, Validation validation, Statistics
 
     /**
      * @param maxFileBytes  an upload part larger than this answers 413
-     * @param coalesceBytes an upload's body is read in pieces of about this size rather than as the network delivers
-     *                      it (0: as delivered)
+     * @param coalesceBytes an uploaded file's content is written in pieces of about this size rather than as the
+     *                      network delivers it (0: as delivered)
      */
     public record Upload(long maxFileBytes, int coalesceBytes) {
     }

@@ -4,7 +4,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Queue;
 
 /**
  * Cuts a CSV byte stream into chunks that each parse on their own exactly as they would inside the stream, so that
@@ -25,6 +30,7 @@ import java.util.Arrays;
 public final class CsvChunks {
 
     private static final int READ = 64 * 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int FIELD_START = 0;
     private static final int DATA = 1;
     private static final int QUOTED = 2;
@@ -46,6 +52,7 @@ public final class CsvChunks {
     private final int targetBytes;
     private final int maxBytes;
     private byte[] buf;
+    private final Queue<byte[]> recycled = new ArrayDeque<>();
     private int length;
     private int scanned;
     private boolean eof;
@@ -109,6 +116,20 @@ public final class CsvChunks {
         int end = length;
         int cut = -1;
         while (i < end) {
+            int ordinary = skipOrdinary(b, i, end);
+            if (ordinary > i) {
+                // letters, digits, '.', '-', ':', ',' and the bytes of multi-byte characters, eight at a time: inside
+                // quotes they change nothing, outside only the last one matters (a ',' starts a field)
+                if (s != QUOTED) {
+                    s = b[ordinary - 1] == ',' ? FIELD_START : DATA;
+                    cr = false;
+                    endedByCr = false;
+                }
+                i = ordinary;
+                if (i == end) {
+                    break;
+                }
+            }
             byte c = b[i++];
             if (s == QUOTED) {
                 if (c == '"') {
@@ -166,18 +187,45 @@ public final class CsvChunks {
         return cut;
     }
 
+    /**
+     * The first index from {@code i} whose byte is below 0x23 (controls, space, '!', '"'; bytes of multi-byte
+     * characters are above), or {@code end}: the only bytes that can change the scan's state but ','.
+     */
+    static int skipOrdinary(byte[] b, int i, int end) {
+        while (i + 8 <= end) {
+            long x = (long) LONGS.get(b, i);
+            // per byte: bit 7 set where the byte is below 0x23 (exact for the lowest such byte, which is all we use)
+            long below = (x - 0x2323232323232323L) & ~x & 0x8080808080808080L;
+            if (below != 0) {
+                return i + (Long.numberOfTrailingZeros(below) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < end && (b[i] >= 0x23 || b[i] < 0)) {
+            i++;
+        }
+        return i;
+    }
+
     private Chunk take(int cut, long firstLine) {
         byte[] chunk = buf;
-        byte[] next = new byte[Math.min(maxBytes, targetBytes + READ)];
         int remaining = length - cut;
-        if (remaining > next.length) {
-            next = new byte[remaining];
+        byte[] next = recycled.poll();
+        if (next == null || next.length < Math.max(remaining, targetBytes + READ)) {
+            next = new byte[Math.max(remaining, Math.min(maxBytes, targetBytes + READ))];
         }
         System.arraycopy(chunk, cut, next, 0, remaining);
         buf = next;
         length = remaining;
         scanned = 0;
         return new Chunk(chunk, cut, firstLine, false, null);
+    }
+
+    /** A chunk's bytes are no longer used: the array may hold a later chunk (no garbage per chunk). */
+    public void recycle(Chunk chunk) {
+        if (!chunk.rest() && recycled.size() < 8) {
+            recycled.add(chunk.bytes());
+        }
     }
 
     /** What was not handed out as chunks yet, followed by the rest of the stream. */

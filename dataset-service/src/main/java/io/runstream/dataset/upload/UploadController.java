@@ -1,5 +1,6 @@
 package io.runstream.dataset.upload;
 
+import io.runstream.dataset.DatasetProperties;
 import io.runstream.platform.security.Caller;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -28,9 +29,11 @@ class UploadController {
     static final String ADD_FILES_PATH = "/api/v1/files/add";
 
     private final UploadService uploads;
+    private final int joinBytes;
 
-    UploadController(UploadService uploads) {
+    UploadController(UploadService uploads, DatasetProperties properties) {
         this.uploads = uploads;
+        this.joinBytes = properties.upload().coalesceBytes();
     }
 
     @PostMapping(path = UPLOAD_PATH, consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -40,26 +43,27 @@ class UploadController {
                               @RequestParam(name = "iceberg_table_name", required = false) String icebergTableName,
                               ServerHttpRequest request, Caller caller) {
         return uploads.createDataset(caller, new NewDataset(datasetName, usage, templateId, icebergTableName),
-                files(MultipartStream.parts(request)));
+                files(MultipartStream.parts(request), joinBytes));
     }
 
     @PostMapping(path = ADD_FILES_PATH, consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @PreAuthorize("hasAuthority('datasets:write')")
     Mono<UploadResult> add(@RequestParam("dataset_id") long datasetId, ServerHttpRequest request, Caller caller) {
-        return uploads.addFiles(caller, datasetId, files(MultipartStream.parts(request)));
+        return uploads.addFiles(caller, datasetId, files(MultipartStream.parts(request), joinBytes));
     }
 
     /**
      * File parts named {@code files}, in order; other parts are drained and ignored. A file's content
      * is the rest of its part's events: the next part is not read before the consumer finished (or
-     * cancelled) this one, so at most one chunk of the request is in memory at a time.
+     * cancelled) this one, so at most one chunk of the request is in memory at a time. A file's content comes
+     * in pieces of at least {@code joinBytes} ({@link ContentJoining}).
      */
-    static Flux<IncomingFile> files(Flux<PartEvent> events) {
+    static Flux<IncomingFile> files(Flux<PartEvent> events, int joinBytes) {
         return events.windowUntil(PartEvent::isLast)
                 .concatMap(part -> part.switchOnFirst((first, rest) -> {
                     if (first.get() instanceof FilePartEvent file && FILES.equals(file.name())) {
                         Sinks.Empty<Void> consumed = Sinks.empty();
-                        Flux<DataBuffer> content = rest.map(PartEvent::content)
+                        Flux<DataBuffer> content = ContentJoining.join(rest.map(PartEvent::content), joinBytes)
                                 .doFinally(signal -> consumed.tryEmitEmpty());
                         return Mono.just(new IncomingFile(file.filename(), content))
                                 .concatWith(consumed.asMono().then(Mono.empty()));

@@ -50,7 +50,7 @@ public final class FileValidator {
 
     public static final long PROGRESS_EVERY = 20_000;
     /** A chunk that one thread validates when a file is validated by several ({@link CsvChunks}). */
-    static final int CHUNK_BYTES = 4 << 20;
+    static final int CHUNK_BYTES = 1 << 20;
     private static final String MISSING = "missing";
     private static final String FIELD_COUNT = "field_count";
     private static final Progress NO_PROGRESS = rows -> {
@@ -112,7 +112,7 @@ public final class FileValidator {
     /**
      * The stream cut into chunks at record ends ({@link CsvChunks}), each validated by a worker into its own
      * copy and counters, merged in order here: the same outcome and copy as {@link #sequential}, row and line
-     * numbers included. At most {@code threads} chunks are in flight; this thread reads, cuts and merges.
+     * numbers included. At most {@code threads + 1} chunks are in flight; this thread reads, cuts and merges.
      */
     private ValidationOutcome chunked(InputStream raw, OutputStream validated, List<ColumnSpec> template,
                                       Progress progress) throws IOException {
@@ -151,31 +151,40 @@ public final class FileValidator {
         }
         validated.write(headerLine.toByteArray());
 
+        Merge merge = new Merge(chunks, rows, validated);
         Deque<CompletableFuture<ChunkResult>> inFlight = new ArrayDeque<>();
-        inFlight.add(submit(() -> validateChunk(firstReader, firstRecords, check, first.firstLine())));
+        ByteArrayOutputStream firstCopy = merge.copy();
+        inFlight.add(submit(() -> validateChunk(firstReader, firstRecords, check, first, firstCopy)));
         long nextProgress = PROGRESS_EVERY;
         try {
             while (rows.parseError == null) {
-                CsvChunks.Chunk chunk = inFlight.size() < threads ? chunks.next() : null;
+                // one chunk more than workers: the next one waits ready while this thread merges
+                CsvChunks.Chunk chunk = inFlight.size() <= threads ? chunks.next() : null;
                 if (chunk != null && !chunk.rest()) {
-                    inFlight.add(submit(() -> validateChunk(chunk, check)));
+                    ByteArrayOutputStream copy = merge.copy();
+                    inFlight.add(submit(() -> validateChunk(chunk, check, copy)));
                     continue;
                 }
                 if (inFlight.isEmpty()) {
                     if (chunk != null) {
                         // no record end within the limit: the rest is read here, as one
-                        merge(validateChunk(chunk, check), rows, validated);
+                        merge.add(validateChunk(chunk, check, merge.copy()));
                     }
                     break;
                 }
-                merge(join(inFlight.poll()), rows, validated);
+                merge.add(join(inFlight.poll()));
                 if (rows.total >= nextProgress) {
                     progress.rows(rows.total);
                     nextProgress = (rows.total / PROGRESS_EVERY + 1) * PROGRESS_EVERY;
                 }
                 if (chunk != null) {
                     // a rest chunk waits until every chunk before it is merged
-                    merge(drain(inFlight, rows, validated) ? validateChunk(chunk, check) : ChunkResult.SKIPPED, rows, validated);
+                    while (!inFlight.isEmpty() && rows.parseError == null) {
+                        merge.add(join(inFlight.poll()));
+                    }
+                    if (rows.parseError == null) {
+                        merge.add(validateChunk(chunk, check, merge.copy()));
+                    }
                     break;
                 }
             }
@@ -186,21 +195,38 @@ public final class FileValidator {
         return head.outcome(rows);
     }
 
-    /** Merges every chunk in flight, in order; false when one ended the file (a parse error). */
-    private boolean drain(Deque<CompletableFuture<ChunkResult>> inFlight, Rows rows, OutputStream validated) throws IOException {
-        while (!inFlight.isEmpty() && rows.parseError == null) {
-            merge(join(inFlight.poll()), rows, validated);
-        }
-        inFlight.clear();
-        return rows.parseError == null;
-    }
+    /**
+     * Merges chunk results in order into the file's counters and copy, up to the first that ended the file (a parse
+     * error), and recycles their arrays: a file's validation reuses a few chunk and copy buffers instead of leaving
+     * two arrays of a chunk's size to the collector per chunk.
+     */
+    private final class Merge {
+        private final CsvChunks chunks;
+        private final Rows rows;
+        private final OutputStream validated;
+        private final Deque<ByteArrayOutputStream> copies = new ArrayDeque<>();
 
-    private void merge(ChunkResult chunk, Rows rows, OutputStream validated) throws IOException {
-        if (chunk == ChunkResult.SKIPPED || rows.parseError != null) {
-            return;
+        Merge(CsvChunks chunks, Rows rows, OutputStream validated) {
+            this.chunks = chunks;
+            this.rows = rows;
+            this.validated = validated;
         }
-        chunk.copy().writeTo(validated);
-        rows.append(chunk.rows(), chunk.firstLine() - 1);
+
+        ByteArrayOutputStream copy() {
+            ByteArrayOutputStream copy = copies.poll();
+            return copy != null ? copy : new ByteArrayOutputStream(chunkBytes + chunkBytes / 4);
+        }
+
+        void add(ChunkResult result) throws IOException {
+            if (rows.parseError != null) {
+                return;
+            }
+            result.copy().writeTo(validated);
+            rows.append(result.rows(), result.chunk().firstLine() - 1);
+            chunks.recycle(result.chunk());
+            result.copy().reset();
+            copies.add(result.copy());
+        }
     }
 
     private static CompletableFuture<ChunkResult> submit(Callable<ChunkResult> task) {
@@ -232,23 +258,22 @@ public final class FileValidator {
         }
     }
 
-    private ChunkResult validateChunk(CsvChunks.Chunk chunk, RowCheck check) throws IOException {
+    private ChunkResult validateChunk(CsvChunks.Chunk chunk, RowCheck check, ByteArrayOutputStream copy) throws IOException {
         CsvReader<FieldsHandler> reader = CsvFiles.fieldsReader(chunk.open(), config.maxFieldChars());
-        return validateChunk(reader, null, check, chunk.firstLine());
+        return validateChunk(reader, null, check, chunk, copy);
     }
 
     /** One chunk's rows into its own copy and counters (row and line numbers relative to the chunk). */
     private ChunkResult validateChunk(CsvReader<FieldsHandler> reader, Iterator<FieldsHandler> records, RowCheck check,
-                                      long firstLine) throws IOException {
+                                      CsvChunks.Chunk chunk, ByteArrayOutputStream copy) throws IOException {
         Rows rows = new Rows(config);
         rows.inference = check.newInference();
-        ByteArrayOutputStream copy = new ByteArrayOutputStream(chunkBytes + chunkBytes / 4);
         try (reader; CsvLineWriter writer = new CsvLineWriter(copy)) {
             check.rows(records == null ? reader.iterator() : records, writer, rows, NO_PROGRESS);
         } catch (CsvParseException e) {
-            rows.parseError = shiftLines(rootMessage(e), firstLine - 1);
+            rows.parseError = shiftLines(rootMessage(e), chunk.firstLine() - 1);
         }
-        return new ChunkResult(rows, copy, firstLine);
+        return new ChunkResult(rows, copy, chunk);
     }
 
     /** FastCSV's messages name lines of the chunk it read: made lines of the file. */
@@ -259,8 +284,7 @@ public final class FileValidator {
         return LINE_NUMBER.matcher(message).replaceAll(match -> "line " + (Long.parseLong(match.group(1)) + offset));
     }
 
-    private record ChunkResult(Rows rows, ByteArrayOutputStream copy, long firstLine) {
-        static final ChunkResult SKIPPED = new ChunkResult(null, null, 0);
+    private record ChunkResult(Rows rows, ByteArrayOutputStream copy, CsvChunks.Chunk chunk) {
     }
 
     /** The rows after the header: checked, counted, the valid ones written to the copy. */

@@ -54,7 +54,7 @@ class ChunkedValidationParityTest {
     }
 
     @Test
-    void aLargeFile_inFourMegabyteChunks_equalsTheSinglePass_andReportsProgress() {
+    void aLargeFile_inChunksOfTheDefaultSize_equalsTheSinglePass_andReportsProgress() {
         StringBuilder csv = new StringBuilder("id,amount,flag,day,note\r\n");
         for (int i = 1; i <= 300_000; i++) {
             csv.append(i % 1000 == 0 ? "x" : i).append(',').append(i * 0.5).append(",true,2026-01-")

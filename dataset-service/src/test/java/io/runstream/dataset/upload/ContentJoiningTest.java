@@ -15,7 +15,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class UploadBodyCoalescingTest {
+class ContentJoiningTest {
 
     final NettyDataBufferFactory factory = new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT);
 
@@ -31,7 +31,7 @@ class UploadBodyCoalescingTest {
             pieces.add(factory.wrap(piece));
         }
         ByteArrayOutputStream received = new ByteArrayOutputStream();
-        List<Integer> sizes = UploadBodyCoalescing.coalesce(Flux.fromIterable(pieces), 64 * 1024)
+        List<Integer> sizes = ContentJoining.join(Flux.fromIterable(pieces), 64 * 1024)
                 .map(buffer -> {
                     byte[] bytes = new byte[buffer.readableByteCount()];
                     buffer.read(bytes);
@@ -52,7 +52,7 @@ class UploadBodyCoalescingTest {
             pieces.add(factory.allocateBuffer(100).write(new byte[100]));
         }
         // the joiner holds all ten (1,000 bytes < 64 KB) when the consumer goes away
-        UploadBodyCoalescing.coalesce(Flux.<DataBuffer>fromIterable(pieces).concatWith(Flux.never()), 64 * 1024)
+        ContentJoining.join(Flux.<DataBuffer>fromIterable(pieces).concatWith(Flux.never()), 64 * 1024)
                 .subscribe().dispose();
         assertThat(pieces).allSatisfy(piece -> assertThat(piece.getNativeBuffer().refCnt()).isZero());
     }
