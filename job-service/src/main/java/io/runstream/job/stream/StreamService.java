@@ -128,12 +128,16 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
                     delivery.replayDone = true;
                     maybeEnd.run();
                 });
+        // map and filter, not mapNotNull: that is a handle, which restores the request's thread locals (its
+        // observation and tracing scope) for every batch of every stream, most of the fan-out's CPU at 5,000 streams
         Flux<DataBuffer> main = Flux.concat(replay, registration.live())
-                .mapNotNull(batch -> {
+                .map(batch -> {
                     List<byte[]> frames = delivery.frames(batch);
                     maybeEnd.run();
-                    return frames.isEmpty() ? null : SseFrames.join(buffers, frames);
+                    return frames;
                 })
+                .filter(frames -> !frames.isEmpty())
+                .map(frames -> SseFrames.join(buffers, frames))
                 .takeUntilOther(runEnded.asMono())
                 .takeUntilOther(shutdown.asMono().doOnTerminate(() -> ending.compareAndSet(null, "shutdown")))
                 .onErrorResume(StreamDispatcher.SubscriberOverflow.class, overflow -> {
