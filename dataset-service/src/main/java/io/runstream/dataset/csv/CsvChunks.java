@@ -51,6 +51,8 @@ public final class CsvChunks {
     private final InputStream in;
     private final int targetBytes;
     private final int maxBytes;
+    /** A buffer's first size: a chunk and one read beyond it, as the cut comes after the target. */
+    private final int capacity;
     private byte[] buf;
     private final Queue<byte[]> recycled = new ArrayDeque<>();
     private int length;
@@ -67,7 +69,8 @@ public final class CsvChunks {
         this.in = in;
         this.targetBytes = Math.max(1, targetBytes);
         this.maxBytes = Math.max(this.targetBytes, maxBytes);
-        this.buf = new byte[Math.min(this.maxBytes, this.targetBytes + READ)];
+        this.capacity = Math.min(this.maxBytes, this.targetBytes + READ);
+        this.buf = new byte[capacity];
     }
 
     /** The next chunk, or null after the last. */
@@ -147,11 +150,9 @@ public final class CsvChunks {
                 // and over other characters inside quotes: "\rx\n" is one line
                 continue;
             }
+            // what reaches here is a control character, a space, '!' or '"' (skipOrdinary took the rest, ',' too)
             boolean recordCr = false;
-            if (c == ',') {
-                s = FIELD_START;
-                cr = false;
-            } else if (c == '\r') {
+            if (c == '\r') {
                 l++;
                 s = FIELD_START;
                 cr = true;
@@ -211,8 +212,8 @@ public final class CsvChunks {
         byte[] chunk = buf;
         int remaining = length - cut;
         byte[] next = recycled.poll();
-        if (next == null || next.length < Math.max(remaining, targetBytes + READ)) {
-            next = new byte[Math.max(remaining, Math.min(maxBytes, targetBytes + READ))];
+        if (next == null || next.length < Math.max(remaining, capacity)) {
+            next = new byte[Math.max(remaining, capacity)];
         }
         System.arraycopy(chunk, cut, next, 0, remaining);
         buf = next;

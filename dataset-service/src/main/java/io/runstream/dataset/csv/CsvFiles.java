@@ -62,13 +62,16 @@ public final class CsvFiles {
                 }
                 checked = true;
                 mark(3);
-                byte[] head = readNBytes(3);
-                boolean bom = head.length == 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF;
-                if (!bom) {
+                if (bomLength(readNBytes(3)) == 0) {
                     reset();
                 }
             }
         };
+    }
+
+    /** 3 when {@code head} starts with a UTF-8 BOM, else 0. */
+    private static int bomLength(byte[] head) {
+        return head.length >= 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF ? 3 : 0;
     }
 
     private static CsvReader.CsvReaderBuilder builder(int maxFieldChars) {
@@ -86,7 +89,7 @@ public final class CsvFiles {
      */
     public static String notTextReason(InputStream in) throws IOException {
         byte[] head = in.readNBytes(SNIFF_BYTES);
-        int start = head.length >= 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF ? 3 : 0;
+        int start = bomLength(head);
         boolean blank = true;
         for (int i = start; i < head.length; i++) {
             if (head[i] == 0) {

@@ -25,8 +25,6 @@ import reactor.core.publisher.Sinks;
 class UploadController {
 
     static final String FILES = "files";
-    static final String UPLOAD_PATH = "/api/v1/dataset/upload";
-    static final String ADD_FILES_PATH = "/api/v1/files/add";
 
     private final UploadService uploads;
     private final int joinBytes;
@@ -36,7 +34,7 @@ class UploadController {
         this.joinBytes = properties.upload().coalesceBytes();
     }
 
-    @PostMapping(path = UPLOAD_PATH, consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @PostMapping(path = "/api/v1/dataset/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @PreAuthorize("hasAuthority('datasets:write')")
     Mono<UploadResult> upload(@RequestParam("dataset_name") String datasetName, @RequestParam("usage") String usage,
                               @RequestParam(name = "template_id", required = false) Long templateId,
@@ -46,7 +44,7 @@ class UploadController {
                 files(MultipartStream.parts(request), joinBytes));
     }
 
-    @PostMapping(path = ADD_FILES_PATH, consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @PostMapping(path = "/api/v1/files/add", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @PreAuthorize("hasAuthority('datasets:write')")
     Mono<UploadResult> add(@RequestParam("dataset_id") long datasetId, ServerHttpRequest request, Caller caller) {
         return uploads.addFiles(caller, datasetId, files(MultipartStream.parts(request), joinBytes));

@@ -100,7 +100,7 @@ public final class FileValidator {
             if (!records.hasNext()) {
                 return head.noHeader(rows);
             }
-            RowCheck check = head.read(records.next(), rows);
+            RowCheck check = head.read(records.next());
             writer.writeRecord(check.outputHeader());
             check.rows(records, writer, rows, progress);
         } catch (CsvParseException e) {
@@ -144,18 +144,17 @@ public final class FileValidator {
             // blank lines only in the first chunk: the file is read as one
             return sequential(new SequenceInputStream(first.open(), chunks.remainder()), validated, template, progress);
         }
-        RowCheck check = head.read(headerRecord, rows);
+        RowCheck check = head.read(headerRecord);
         ByteArrayOutputStream headerLine = new ByteArrayOutputStream();
         try (CsvLineWriter writer = new CsvLineWriter(headerLine)) {
             writer.writeRecord(check.outputHeader());
         }
-        validated.write(headerLine.toByteArray());
+        headerLine.writeTo(validated);
 
         Merge merge = new Merge(chunks, rows, validated);
         Deque<CompletableFuture<ChunkResult>> inFlight = new ArrayDeque<>();
         ByteArrayOutputStream firstCopy = merge.copy();
         inFlight.add(submit(() -> validateChunk(firstReader, firstRecords, check, first, firstCopy)));
-        long nextProgress = PROGRESS_EVERY;
         try {
             while (rows.parseError == null) {
                 // one chunk more than workers: the next one waits ready while this thread merges
@@ -163,29 +162,19 @@ public final class FileValidator {
                 if (chunk != null && !chunk.rest()) {
                     ByteArrayOutputStream copy = merge.copy();
                     inFlight.add(submit(() -> validateChunk(chunk, check, copy)));
-                    continue;
-                }
-                if (inFlight.isEmpty()) {
-                    if (chunk != null) {
-                        // no record end within the limit: the rest is read here, as one
-                        merge.add(validateChunk(chunk, check, merge.copy()));
-                    }
-                    break;
-                }
-                merge.add(join(inFlight.poll()));
-                if (rows.total >= nextProgress) {
-                    progress.rows(rows.total);
-                    nextProgress = (rows.total / PROGRESS_EVERY + 1) * PROGRESS_EVERY;
-                }
-                if (chunk != null) {
-                    // a rest chunk waits until every chunk before it is merged
+                } else if (chunk != null) {
+                    // no record end within the limit: once every chunk before it is merged, the rest is read here
                     while (!inFlight.isEmpty() && rows.parseError == null) {
-                        merge.add(join(inFlight.poll()));
+                        merge.add(join(inFlight.poll()), progress);
                     }
                     if (rows.parseError == null) {
-                        merge.add(validateChunk(chunk, check, merge.copy()));
+                        merge.add(validateChunk(chunk, check, merge.copy()), progress);
                     }
                     break;
+                } else if (inFlight.isEmpty()) {
+                    break;
+                } else {
+                    merge.add(join(inFlight.poll()), progress);
                 }
             }
         } finally {
@@ -205,6 +194,7 @@ public final class FileValidator {
         private final Rows rows;
         private final OutputStream validated;
         private final Deque<ByteArrayOutputStream> copies = new ArrayDeque<>();
+        private long nextProgress = PROGRESS_EVERY;
 
         Merge(CsvChunks chunks, Rows rows, OutputStream validated) {
             this.chunks = chunks;
@@ -217,7 +207,8 @@ public final class FileValidator {
             return copy != null ? copy : new ByteArrayOutputStream(chunkBytes + chunkBytes / 4);
         }
 
-        void add(ChunkResult result) throws IOException {
+        /** Merges the next chunk's result, unless an earlier one ended the file; tells progress every 20 000 rows. */
+        void add(ChunkResult result, Progress progress) throws IOException {
             if (rows.parseError != null) {
                 return;
             }
@@ -226,6 +217,10 @@ public final class FileValidator {
             chunks.recycle(result.chunk());
             result.copy().reset();
             copies.add(result.copy());
+            if (rows.total >= nextProgress) {
+                progress.rows(rows.total);
+                nextProgress = (rows.total / PROGRESS_EVERY + 1) * PROGRESS_EVERY;
+            }
         }
     }
 
@@ -267,7 +262,6 @@ public final class FileValidator {
     private ChunkResult validateChunk(CsvReader<FieldsHandler> reader, Iterator<FieldsHandler> records, RowCheck check,
                                       CsvChunks.Chunk chunk, ByteArrayOutputStream copy) throws IOException {
         Rows rows = new Rows(config);
-        rows.inference = check.newInference();
         try (reader; CsvLineWriter writer = new CsvLineWriter(copy)) {
             check.rows(records == null ? reader.iterator() : records, writer, rows, NO_PROGRESS);
         } catch (CsvParseException e) {
@@ -290,8 +284,6 @@ public final class FileValidator {
     /** The rows after the header: checked, counted, the valid ones written to the copy. */
     private interface RowCheck {
         List<String> outputHeader();
-
-        TypeInference newInference();
 
         void rows(Iterator<FieldsHandler> records, CsvLineWriter writer, Rows rows, Progress progress) throws IOException;
     }
@@ -316,7 +308,7 @@ public final class FileValidator {
             return outcome(List.of(), List.of(), "the file has no header row", 0, rows);
         }
 
-        RowCheck read(FieldsHandler record, Rows rows) {
+        RowCheck read(FieldsHandler record) {
             List<String> names = trimmed(record);
             return template == null ? inferring(names) : againstTemplate(names);
         }
@@ -429,11 +421,6 @@ public final class FileValidator {
         }
 
         @Override
-        public TypeInference newInference() {
-            return null;
-        }
-
-        @Override
         public void rows(Iterator<FieldsHandler> records, CsvLineWriter writer, Rows rows, Progress progress) throws IOException {
             RowBuffer out = new RowBuffer();
             FieldsHandler record;
@@ -497,14 +484,9 @@ public final class FileValidator {
         }
 
         @Override
-        public TypeInference newInference() {
-            return new TypeInference(names.size());
-        }
-
-        @Override
         public void rows(Iterator<FieldsHandler> records, CsvLineWriter writer, Rows rows, Progress progress) throws IOException {
             if (rows.inference == null) {
-                rows.inference = newInference();
+                rows.inference = new TypeInference(names.size());
             }
             TypeInference inference = rows.inference;
             RowBuffer out = new RowBuffer();
@@ -571,8 +553,6 @@ public final class FileValidator {
         private final DatasetProperties.Validation config;
         long total;
         long valid;
-        long invalidRows;
-        long lastInvalidRow = -1;
         final Map<String, Long> byReason = new TreeMap<>();
         final List<ErrorReport.RowError> errors = new ArrayList<>();
         boolean truncated;
@@ -585,10 +565,6 @@ public final class FileValidator {
 
         void error(long row, long line, String column, String value, String reason) {
             byReason.merge(reason, 1L, Long::sum);
-            if (row != lastInvalidRow) {
-                invalidRows++;
-                lastInvalidRow = row;
-            }
             if (errors.size() < config.maxReportedErrors()) {
                 errors.add(new ErrorReport.RowError(row, line, column, cut(value), reason));
             } else {
@@ -616,7 +592,6 @@ public final class FileValidator {
             chunk.byReason.forEach((reason, count) -> byReason.merge(reason, count, Long::sum));
             total += chunk.total;
             valid += chunk.valid;
-            invalidRows += chunk.invalidRows;
             if (chunk.inference != null) {
                 if (inference == null) {
                     inference = chunk.inference;
