@@ -238,6 +238,16 @@ class DatasetServiceIntegrationTest {
                 .contentType(MULTIPART).bodyValue(formField("comment", "hello"))
                 .exchange().expectStatus().isBadRequest().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
         uploadExpecting(alice, "/api/v1/dataset/upload?dataset_name=" + name + "&usage=p", "empty.csv", new byte[0], 400);
+        // malformed multipart: the body stops before its closing boundary; no boundary parameter at all
+        byte[] whole = multipart("a.csv", "a\n1\n".getBytes(StandardCharsets.UTF_8));
+        byte[] truncated = java.util.Arrays.copyOf(whole, whole.length - BOUNDARY.length() - 8);
+        web.post().uri("/api/v1/dataset/upload?dataset_name={n}&usage=p", name).header(HttpHeaders.AUTHORIZATION, alice)
+                .contentType(MULTIPART).bodyValue(truncated)
+                .exchange().expectStatus().isBadRequest().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.detail").isEqualTo("The multipart body ended before its closing boundary");
+        web.post().uri("/api/v1/dataset/upload?dataset_name={n}&usage=p", name).header(HttpHeaders.AUTHORIZATION, alice)
+                .contentType(MediaType.MULTIPART_FORM_DATA).bodyValue(whole)
+                .exchange().expectStatus().isBadRequest().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
         byte[] binary = new byte[4096];
         new Random(1).nextBytes(binary);
         binary[10] = 0;
