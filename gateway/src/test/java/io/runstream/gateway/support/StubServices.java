@@ -13,8 +13,10 @@ import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -77,11 +79,26 @@ public final class StubServices {
     }
 
     /** A port on which nothing listens: a service that is down. */
+    /**
+     * An address where nothing listens, for as long as this JVM runs: a socket bound to a port but never listening,
+     * so a connection is refused at once and no other server can take the port. (A port found free and released
+     * again was handed to another server during a CI run, which then answered the "down" service's calls.)
+     */
     public static URI deadService() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        return URI.create("http://127.0.0.1:" + DeadPort.PORT);
+    }
+
+    private static final class DeadPort {
+        static final SocketChannel HELD;
+        static final int PORT;
+
+        static {
+            try {
+                HELD = SocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                PORT = ((InetSocketAddress) HELD.getLocalAddress()).getPort();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
