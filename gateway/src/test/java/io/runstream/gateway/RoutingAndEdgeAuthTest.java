@@ -115,8 +115,15 @@ class RoutingAndEdgeAuthTest {
     void theGatewaysOwnEndpoints_areServedByTheGateway() {
         web.get().uri("/actuator/health").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP").jsonPath("$.service").doesNotExist();
-        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                .expectBody(String.class).value(body -> assertThat(body).contains("gateway_proxy_requests_seconds"));
+        // per-route figures come from the server observation, tagged with the route that served the request
+        web.get().uri("/api/v1/jobs").header(HttpHeaders.AUTHORIZATION, TestKeys.user("alice").bearer()).exchange()
+                .expectStatus().isOk();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> web.get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"job\"")
+                        .containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"none\"")
+                        .doesNotContain("gateway_proxy_requests")));
         web.get().uri("/api/v1/health").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.version").isNotEmpty().jsonPath("$.services['job-service']").exists();
     }
