@@ -32,6 +32,9 @@ public record JobProperties(
      * @param catchUpInterval    how often each replica checks the database for committed events it has not seen on Kafka
      * @param retention          how long stream events (and run logs) are kept; older cursors answer 410
      * @param endGrace           how long a run's stream stays open after run.finished for late log lines
+     * @param fanOutLinger       how long the fan-out waits after hearing of new events before it reads and hands
+     *                           them out, so that events committed close together (a run's start, output and end)
+     *                           reach each stream as one batch: one write per stream instead of one per event
      */
     public record Stream(@DefaultValue("15s") Duration heartbeat,
                          @DefaultValue("2000") int subscriberBuffer,
@@ -39,7 +42,8 @@ public record JobProperties(
                          @DefaultValue("500") int replayPage,
                          @DefaultValue("1s") Duration catchUpInterval,
                          @DefaultValue("30d") Duration retention,
-                         @DefaultValue("1s") Duration endGrace) {
+                         @DefaultValue("1s") Duration endGrace,
+                         @DefaultValue("25ms") Duration fanOutLinger) {
     }
 
     /**

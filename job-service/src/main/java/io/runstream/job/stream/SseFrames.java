@@ -53,10 +53,15 @@ final class SseFrames {
      * Writes a stream of frame batches as the response: {@code text/event-stream}, not cached, each batch
      * flushed as it comes. An error before the first batch (a refused cursor, too many streams) still becomes
      * a problem response, since nothing is committed until then.
+     *
+     * <p>One send for the whole stream ({@code writeWith}): Reactor Netty writes what has arrived on the
+     * connection's event loop and flushes when nothing more is waiting, so a batch is flushed at once and a
+     * burst once. {@code writeAndFlushWith} subscribed a new send, and flushed through it, for every batch of
+     * every stream.
      */
     static Mono<Void> write(ServerHttpResponse response, Flux<DataBuffer> batches) {
         response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
         response.getHeaders().setCacheControl("no-cache");
-        return response.writeAndFlushWith(batches.map(Mono::just));
+        return response.writeWith(batches);
     }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -30,8 +32,9 @@ import java.util.function.Predicate;
  * subscriber: one dense, ordered, duplicate-free sequence. A subscriber whose bounded queue is full is dropped with an overflow signal instead of growing
  * memory or slowing others.
  *
- * <p>Its reads run on the Kafka listener thread and on its own catch-up thread (both may block on the
- * database), serialised by one lock; deliveries and registrations share a second, in-memory-only lock.
+ * <p>Its reads run on its own catch-up thread (they may block on the database), a short linger after a new
+ * head is heard so that events committed close together go out as one batch, and serialised by one lock;
+ * deliveries and registrations share a second, in-memory-only lock.
  */
 @Component
 class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
@@ -51,13 +54,30 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     private final java.util.concurrent.locks.ReentrantLock advancing = new java.util.concurrent.locks.ReentrantLock();
     private final Object delivery = new Object();
     private volatile long position;
+    private final AtomicLong heardHead = new AtomicLong();
+    private final AtomicBoolean fillScheduled = new AtomicBoolean();
 
     StreamDispatcher(StreamLog streamLog, StreamSequencer sequencer, JobProperties properties) {
         this.streamLog = streamLog;
         this.sequencer = sequencer;
         this.properties = properties.stream();
         // the sequencer reports on a database thread: the reads happen on the catch-up thread instead
-        sequencer.onHead(head -> catchUp.execute(() -> reach(head)));
+        sequencer.onHead(this::heard);
+    }
+
+    /**
+     * A new head was reported. The read and the hand-out follow after the linger, together with every head
+     * reported meanwhile: at thousands of streams each hand-out costs a write and a flush per stream, and the
+     * events of one run (started, output, finished) are committed milliseconds apart.
+     */
+    private void heard(long head) {
+        heardHead.accumulateAndGet(head, Math::max);
+        if (fillScheduled.compareAndSet(false, true)) {
+            catchUp.schedule(() -> {
+                fillScheduled.set(false);
+                reach(heardHead.get());
+            }, properties.fanOutLinger().toNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
@@ -77,7 +97,7 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
             topics = "#{@streamTopic.name()}", properties = "auto.offset.reset=latest")
     void on(EventEnvelope announcement) {
         if (StreamSequencer.STREAM_ADVANCED.equals(announcement.type())) {
-            reach(announcement.data().path("head").asLong());
+            heard(announcement.data().path("head").asLong());
         }
     }
 

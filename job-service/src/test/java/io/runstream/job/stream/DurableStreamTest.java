@@ -130,8 +130,9 @@ class DurableStreamTest {
         slow.live().doOnNext(batch -> batch.forEach(e -> received.add(e.data().path("n").asInt())))
                 .doOnError(ended::set).onErrorComplete()
                 .blockLast(Duration.ofSeconds(10));
-        // events arrive in batches (one per fan-out pass): what was queued before the overflowing batch, in order
-        assertThat(received).isNotEmpty().hasSizeLessThanOrEqualTo(5)
+        // events arrive in batches (one per fan-out pass, and a pass takes every event committed within its
+        // linger, so possibly all eight at once): what was queued before the overflowing batch, in order
+        assertThat(received).hasSizeLessThanOrEqualTo(5)
                 .isEqualTo(java.util.stream.IntStream.range(0, received.size()).boxed().toList());
         assertThat(ended.get()).isInstanceOf(StreamDispatcher.SubscriberOverflow.class);
     }

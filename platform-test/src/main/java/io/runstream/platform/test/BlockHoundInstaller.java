@@ -43,6 +43,9 @@ public class BlockHoundInstaller implements TestExecutionListener {
                 .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Chunk", "deallocate")
                 // Hibernate Validator reads its message bundles from the jar on the first violation
                 .allowBlockingCallsInside("org.hibernate.validator.resourceloading.PlatformResourceBundleLocator", "loadBundle")
+                // Jackson builds a type's deserializer once, under a short cache lock; two threads reaching a new type
+                // together park on it (seen on a freshly started job-service projecting its first runs)
+                .allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer")
                 // Micrometer/OTel tracing registers spans under a short lock
                 .allowBlockingCallsInside("io.opentelemetry.sdk.trace.SdkSpan", "end"));
         installed = true;
