@@ -51,6 +51,11 @@ class CommandJobTest {
         return JobServiceTestSupport.createRun(web, alice, jobId, args);
     }
 
+    private String taggedRun(String jobId, String tag) {
+        return send("POST", "/api/v1/runs", alice, "{\"job_id\":\"" + jobId + "\",\"args\":{},\"tags\":[\"" + tag + "\"]}", 201)
+                .path("run_id").asString();
+    }
+
     private JsonNode awaitStatus(String runId, String status) {
         return JobServiceTestSupport.awaitStatus(web, alice, runId, status, Duration.ofSeconds(40));
     }
@@ -102,6 +107,47 @@ class CommandJobTest {
 
         send("DELETE", "/api/v1/runs/" + runId, alice, null, 204);
         send("GET", "/api/v1/artifacts/" + id, alice, null, 404);
+    }
+
+    /** pause-all, resume-all and cancel-all by filter: a dry run only counts; another tenant's runs are never touched. */
+    @Test
+    void bulkControl_byTag_pausesResumesAndCancelsExactlyTheMatchingRuns() {
+        register("team/bulk-loop", "[\"sh\", \"-c\", \"while true; do sleep 0.2; done\"]", "");
+        String first = taggedRun("team/bulk-loop", "bulk");
+        String second = taggedRun("team/bulk-loop", "bulk");
+        String other = taggedRun("team/bulk-loop", "keep");
+        for (String runId : List.of(first, second, other)) {
+            awaitStatus(runId, "running");
+        }
+
+        JsonNode dry = send("POST", "/api/v1/runs/pause-all?tags=bulk&dry_run=true", alice, null, 200);
+        assertThat(dry.path("dry_run").asBoolean()).isTrue();
+        assertThat(dry.path("count").asLong()).isEqualTo(2);
+        assertThat(send("GET", "/api/v1/runs/" + first, alice, null, 200).path("status").asString()).isEqualTo("running");
+        // the same filter in another tenant matches nothing
+        String stranger = token("mallory", "umbrella");
+        assertThat(send("POST", "/api/v1/runs/pause-all?tags=bulk", stranger, null, 200).path("count").asLong()).isZero();
+
+        JsonNode paused = send("POST", "/api/v1/runs/pause-all?tags=bulk", alice, null, 200);
+        assertThat(paused.path("count").asLong()).isEqualTo(2);
+        List<String> pausedIds = new java.util.ArrayList<>();
+        paused.path("results").forEach(result -> pausedIds.add(result.path("run_id").asString()));
+        assertThat(pausedIds).containsExactlyInAnyOrder(first, second);
+        awaitStatus(first, "paused");
+        awaitStatus(second, "paused");
+        assertThat(send("GET", "/api/v1/runs/" + other, alice, null, 200).path("status").asString()).isEqualTo("running");
+
+        assertThat(send("POST", "/api/v1/runs/resume-all?tags=bulk", alice, null, 200).path("count").asLong()).isEqualTo(2);
+        awaitStatus(first, "running");
+        awaitStatus(second, "running");
+
+        JsonNode cancelled = send("POST", "/api/v1/runs/cancel-all?tags=bulk", alice, null, 200);
+        assertThat(cancelled.path("count").asLong()).isEqualTo(2);
+        awaitStatus(first, "cancelled");
+        awaitStatus(second, "cancelled");
+        assertThat(send("GET", "/api/v1/runs/" + other, alice, null, 200).path("status").asString()).isEqualTo("running");
+        send("POST", "/api/v1/runs/" + other + "/cancel", alice, null, 200);
+        send("POST", "/api/v1/runs/pause-all?status=nonsense", alice, null, 400);
     }
 
     @Test

@@ -14,7 +14,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.runstream.job.JobServiceTestSupport.sse;
@@ -199,6 +198,9 @@ class RunApiTest {
         get("/api/v1/runs?from=yesterday", bob, 400);
         JsonNode dry = post("/api/v1/runs/cancel-all?dry_run=true&tags=t1", bob, "{}", 200);
         assertThat(dry.path("dry_run").asBoolean()).isTrue();
-        assertThat(Map.of("count", dry.path("count").asLong())).containsKey("count");
+        // only the two t1 runs can match, and only while they are not finished yet (echo runs end quickly);
+        // exact counts of bulk control are in CommandJobTest with runs that keep running
+        assertThat(dry.path("count").asLong()).isBetween(0L, 2L);
+        assertThat(dry.path("results").size()).isZero();
     }
 }
