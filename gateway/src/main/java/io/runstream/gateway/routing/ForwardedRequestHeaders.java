@@ -33,8 +33,7 @@ class ForwardedRequestHeaders implements HttpHeadersFilter, Ordered {
         if (identity.isEmpty() && !setId) {
             return input;
         }
-        // the request's own headers are read-only; what an earlier header filter returned is its fresh copy
-        HttpHeaders headers = input == exchange.getRequest().getHeaders() ? copy(input) : input;
+        HttpHeaders headers = writable(input, exchange);
         identity.forEach(headers::remove);
         if (setId) {
             headers.set(RequestId.HEADER, requestId);
@@ -63,10 +62,12 @@ class ForwardedRequestHeaders implements HttpHeadersFilter, Ordered {
         return IDENTITY_HEADERS.contains(lower) || lower.startsWith(IDENTITY_PREFIX);
     }
 
-    private static HttpHeaders copy(HttpHeaders input) {
-        HttpHeaders copy = new HttpHeaders();
-        copy.addAll(input);
-        return copy;
+    /**
+     * The headers a header filter may edit: the request's own are read-only, so they are copied; what an earlier
+     * header filter returned is its fresh copy already, edited in place.
+     */
+    static HttpHeaders writable(HttpHeaders input, ServerWebExchange exchange) {
+        return input == exchange.getRequest().getHeaders() ? HttpHeaders.copyOf(input) : input;
     }
 
     /** After Spring Cloud Gateway's header filters (hop-by-hop removal is the last ordered one), so nothing adds an identity header back. */

@@ -1,6 +1,8 @@
 package io.runstream.gateway.routing;
 
+import io.micrometer.tracing.propagation.Propagator;
 import io.runstream.platform.web.ProblemExceptionHandler;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,6 +15,12 @@ class RoutingConfiguration {
     @Bean
     ForwardedRequestHeaders forwardedRequestHeaders() {
         return new ForwardedRequestHeaders();
+    }
+
+    /** Without tracing (no propagator) the filter is a pass-through. */
+    @Bean
+    TraceContextHeaders traceContextHeaders(ObjectProvider<Propagator> propagator) {
+        return new TraceContextHeaders(propagator.getIfAvailable(() -> Propagator.NOOP));
     }
 
     /** Replaces Boot's convention for WebFlux server requests (same name, one more tag: the route). */

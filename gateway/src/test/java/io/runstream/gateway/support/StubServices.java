@@ -78,7 +78,6 @@ public final class StubServices {
         registry.add("runstream.security.jwks-uri", this::jwksUri);
     }
 
-    /** A port on which nothing listens: a service that is down. */
     /**
      * An address where nothing listens, for as long as this JVM runs: a socket bound to a port but never listening,
      * so a connection is refused at once and no other server can take the port. (A port found free and released

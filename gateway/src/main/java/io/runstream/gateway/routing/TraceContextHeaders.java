@@ -1,4 +1,4 @@
-package io.runstream.gateway.tracing;
+package io.runstream.gateway.routing;
 
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.handler.TracingObservationHandler.TracingContext;
@@ -34,8 +34,7 @@ class TraceContextHeaders implements HttpHeadersFilter, Ordered {
         if (span == null) {
             return input;
         }
-        // the request's own headers are read-only; what an earlier header filter returned is its fresh copy
-        HttpHeaders headers = input == exchange.getRequest().getHeaders() ? HttpHeaders.copyOf(input) : input;
+        HttpHeaders headers = ForwardedRequestHeaders.writable(input, exchange);
         propagator.inject(span.context(), headers, HttpHeaders::set);
         return headers;
     }
