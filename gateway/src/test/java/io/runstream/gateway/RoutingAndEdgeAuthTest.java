@@ -213,6 +213,7 @@ class RoutingAndEdgeAuthTest {
                 .expectStatus().isUnauthorized()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
                 .expectHeader().valueEquals("X-RateLimit-Limit", "120")
                 .expectHeader().exists("X-RateLimit-Remaining")
                 .expectBody().jsonPath("$.status").isEqualTo(401).jsonPath("$.instance").isEqualTo("/api/v1/runs");
@@ -232,6 +233,32 @@ class RoutingAndEdgeAuthTest {
                 .exchange()
                 .expectStatus().value(status -> assertThat(status).as(kind).isEqualTo(401))
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+
+    @Test
+    void malformedBearerCredentials_andOtherSchemes_answer401Problem() {
+        for (String authorization : List.of("Bearer a b", "Bearer", "Bearer  " + TestKeys.user("alice").sign(),
+                "Basic dXNlcjpwYXNz", "Token abc")) {
+            web.get().uri("/api/v1/runs").header(HttpHeaders.AUTHORIZATION, authorization).exchange()
+                    .expectStatus().value(status -> assertThat(status).as(authorization).isEqualTo(401))
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.detail").isEqualTo("The access token is invalid, expired or not meant for this API");
+        }
+    }
+
+    @Test
+    void bearerTokenAndApiKeyTogether_theTokenDecides() {
+        STUBS.apiKeys.put("rk_live_both", "key-owner");
+        String bearer = TestKeys.user("alice").bearer();
+        int exchangesBefore = STUBS.exchangeCalls.get();
+        Map<String, Object> echo = web.get().uri("/api/v1/runs").header(HttpHeaders.AUTHORIZATION, bearer)
+                .header("X-API-KEY", "rk_live_both")
+                .exchange().expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
+        assertThat(headers(echo)).containsEntry("authorization", bearer);
+        // a bad token is not rescued by a good key
+        web.get().uri("/api/v1/runs").header(HttpHeaders.AUTHORIZATION, "Bearer not.a.jwt").header("X-API-KEY", "rk_live_both")
+                .exchange().expectStatus().isUnauthorized();
+        assertThat(STUBS.exchangeCalls.get()).isEqualTo(exchangesBefore);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.runstream.gateway.security;
 
-import io.runstream.platform.security.BearerTokenConverter;
 import io.runstream.platform.security.CachingJwtDecoder;
 import io.runstream.gateway.GatewayProperties;
 import io.runstream.gateway.ratelimit.AnonymousRateLimit;
@@ -22,11 +21,9 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtReactiveAuthenticationManager;
 import org.springframework.security.web.server.SecurityWebFilterChain;
-import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
-import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
-import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -51,33 +48,19 @@ class EdgeSecurityConfiguration {
                                         ObjectProvider<AnonymousRateLimit> rateLimit) {
         PublicPaths publicPaths = new PublicPaths();
         ProblemEntryPoint entryPoint = new ProblemEntryPoint(problems, rateLimit.getIfAvailable(() -> exchange -> Mono.empty()));
+        JwtReactiveAuthenticationManager bearer = new JwtReactiveAuthenticationManager(bearerDecoder(decoder, properties.tokens()));
+        bearer.setJwtAuthenticationConverter(EdgeSecurityConfiguration::authentication);
+        EdgeAuthentication authentication = new EdgeAuthentication(publicPaths, bearer,
+                new ApiKeyAuthenticator(apiKeys, publicPaths), entryPoint);
 
-        ApiKeyAuthenticator keyAuthenticator = new ApiKeyAuthenticator(apiKeys, publicPaths);
-        AuthenticationWebFilter apiKeyFilter = new AuthenticationWebFilter(keyAuthenticator);
-        apiKeyFilter.setServerAuthenticationConverter(keyAuthenticator);
-        apiKeyFilter.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(entryPoint));
-        apiKeyFilter.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
-
-        // a stale token sent along to login or refresh must not block them: public paths read no bearer token
-        BearerTokenConverter bearer = new BearerTokenConverter();
-        ReactiveJwtDecoder bearerDecoder = bearerDecoder(decoder, properties.tokens());
-
+        // no authorizeExchange: EdgeAuthentication is the edge's whole access rule (authorization is the services')
         http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
-                .authorizeExchange(exchanges -> exchanges
-                        .matchers(publicPaths).permitAll()
-                        .anyExchange().authenticated())
-                .oauth2ResourceServer(server -> server
-                        .bearerTokenConverter(exchange -> publicPaths.isPublic(exchange) ? Mono.empty() : bearer.convert(exchange))
-                        .jwt(jwt -> jwt.jwtDecoder(bearerDecoder).jwtAuthenticationConverter(EdgeSecurityConfiguration::authentication))
-                        .authenticationEntryPoint(entryPoint)
-                        .accessDeniedHandler(entryPoint))
-                .addFilterAt(apiKeyFilter, SecurityWebFiltersOrder.AUTHENTICATION)
-                .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint).accessDeniedHandler(entryPoint));
+                .addFilterAt(authentication, SecurityWebFiltersOrder.AUTHENTICATION);
         if (properties.cors().allowedOrigins().isEmpty()) {
             http.cors(ServerHttpSecurity.CorsSpec::disable);
         } else {

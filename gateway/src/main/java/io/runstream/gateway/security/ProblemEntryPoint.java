@@ -5,16 +5,14 @@ import io.runstream.platform.web.ProblemExceptionHandler;
 import io.runstream.platform.web.Problems;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
-import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** 401 and 403 at the edge are problems like every other error, with a detail that says which credential failed. */
-class ProblemEntryPoint implements ServerAuthenticationEntryPoint, ServerAccessDeniedHandler {
+/** 401 at the edge is a problem like every other error, with a detail that says which credential failed. */
+class ProblemEntryPoint implements ServerAuthenticationEntryPoint {
 
     private final ProblemExceptionHandler problems;
     private final AnonymousRateLimit rateLimit;
@@ -40,10 +38,5 @@ class ProblemEntryPoint implements ServerAuthenticationEntryPoint, ServerAccessD
                 .then(Mono.defer(() -> problems.handle(exchange,
                         Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail))))
                 .onErrorResume(ErrorResponseException.class, limited -> problems.handle(exchange, limited));
-    }
-
-    @Override
-    public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException denied) {
-        return problems.handle(exchange, denied);
     }
 }
