@@ -5,7 +5,7 @@ Usage: BASE_URL=http://localhost:8082 TOKEN=<token> bench/sse/fanout.py [subscri
 Each subscriber checks that the event ids it receives are increasing without duplicates, and that it
 received every event id subscriber 0 received (gaps). Latency is measured from the event's
 "timestamp" (set when the executor/job-service produced it) to arrival. Streams are per user limited:
-run job-service with runstream.job.stream.max-streams-per-user above the subscriber count.
+run job-service with runstream.job.stream.max-streams-per-user and max-streams above the subscriber count.
 Prints p50/p99 latency, gaps, duplicates and job-service RSS when JOB_PID is set.
 """
 import asyncio

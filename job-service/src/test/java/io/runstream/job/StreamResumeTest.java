@@ -1,6 +1,8 @@
 package io.runstream.job;
 
+import io.runstream.job.stream.StreamService;
 import io.runstream.platform.test.RealInfrastructure;
+import io.runstream.platform.web.Problems;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -32,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext // frees this class's consumers and pools for the next class on a small machine
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
-@TestPropertySource(properties = {"runstream.job.stream.max-streams-per-user=3", "runstream.job.stream.heartbeat=1s"})
+@TestPropertySource(properties = {"runstream.job.stream.max-streams-per-user=3", "runstream.job.stream.max-streams=5",
+        "runstream.job.stream.heartbeat=1s"})
 class StreamResumeTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -44,6 +47,8 @@ class StreamResumeTest {
     Environment environment;
     @Autowired
     DatabaseClient db;
+    @Autowired
+    StreamService streams;
 
     private String createEcho(WebTestClient client, String message) {
         return JobServiceTestSupport.createRun(client, alice, "system/echo", "{\"message\":\"" + message + "\"}");
@@ -203,5 +208,29 @@ class StreamResumeTest {
         } finally {
             open.forEach(reactor.core.Disposable::dispose);
         }
+    }
+
+    @Test
+    void aFullReplica_answers503_untilAStreamCloses() {
+        String erin = token("erin", "acme");
+        List<reactor.core.Disposable> open = new ArrayList<>();
+        try {
+            // three of carol's and two of dave's: each within the per-user limit, together the replica's five
+            for (String user : List.of("carol", "carol", "carol", "dave", "dave")) {
+                open.add(sse(web, "/api/v1/events/runs", token(user, "acme"), null).subscribe());
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> web.get().uri("/api/v1/events/runs")
+                    .header("Authorization", erin).accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody().jsonPath("$.type").isEqualTo(Problems.TYPE_BASE + "stream-capacity"));
+            assertThat(streams.openStreams()).isEqualTo(5);
+        } finally {
+            open.forEach(reactor.core.Disposable::dispose);
+        }
+        // closed streams give their places back
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                sse(web, "/api/v1/events/runs", erin, null).subscribe().dispose());
+        await().atMost(Duration.ofSeconds(10)).until(() -> streams.openStreams() == 0);
     }
 }

@@ -45,6 +45,8 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
     private final JobProperties.Stream properties;
     private final JsonMapper json;
     private final Map<String, AtomicInteger> openPerUser = new ConcurrentHashMap<>();
+    private final AtomicInteger openOnReplica = new AtomicInteger();
+    private final int capacity;
     private final Sinks.Empty<Void> shutdown = Sinks.empty();
 
     StreamService(StreamDispatcher dispatcher, StreamLog streamLog, Runs runs, JobProperties properties,
@@ -53,6 +55,7 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
         this.streamLog = streamLog;
         this.runs = runs;
         this.properties = properties.stream();
+        this.capacity = this.properties.streamCapacity();
         this.json = codec.mapper();
     }
 
@@ -106,6 +109,13 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
             return Flux.error(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-streams", "Too Many Streams",
                     "At most " + properties.maxStreamsPerUser() + " streams may be open per user"));
         }
+        // the caller is within their own limit but this replica is full: another replica (or a moment later) has room
+        if (openOnReplica.incrementAndGet() > capacity) {
+            openOnReplica.decrementAndGet();
+            open.decrementAndGet();
+            return Flux.error(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "stream-capacity", "Stream Capacity Reached",
+                    "This service holds its maximum of " + capacity + " open streams; try again shortly"));
+        }
         StreamDispatcher.Registration registration = dispatcher.register(caller.tenant(),
                 event -> filter.matches(event) || (kind == Kind.LOGS && isEndOf(event, filter)));
         long start = last != null ? last
@@ -151,6 +161,7 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
                 .doFinally(signal -> {
                     registration.cancel().run();
                     open.decrementAndGet();
+                    openOnReplica.decrementAndGet();
                     done.tryEmitEmpty();
                 });
         Flux<DataBuffer> heartbeats = Flux.interval(properties.heartbeat())
