@@ -10,6 +10,7 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.cloud.gateway.support.ServiceUnavailableException;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
@@ -54,6 +55,9 @@ class UpstreamProblems implements WebExceptionHandler {
     }
 
     private Throwable translate(Throwable ex, String service, ServerWebExchange exchange) {
+        if (ex instanceof AuthenticationServiceException) {
+            return ex; // a token that could not be checked (the key set unreachable): the platform handler says so
+        }
         String who = service == null ? "The service" : "The " + service;
         if (causedBy(ex, ConnectException.class) || causedBy(ex, ConnectTimeoutException.class)
                 || causedBy(ex, CallNotPermittedException.class) || ex instanceof ServiceUnavailableException) {

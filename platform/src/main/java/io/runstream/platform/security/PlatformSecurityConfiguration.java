@@ -21,6 +21,7 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -85,7 +86,11 @@ public class PlatformSecurityConfiguration {
                 })
                 .build();
         decoder.setJwtValidator(TokenValidators.forPlatform(properties.issuer(), properties.audience()));
-        return decoder;
+        // Nimbus's decoder lets a failed key-set fetch out as an IllegalStateException, which the resource server
+        // leaves unhandled (a 500) and the gateway took for its route's service being down. As a JwtException that is
+        // not a BadJwtException it becomes Spring's AuthenticationServiceException: 503 credentials-unavailable.
+        return token -> decoder.decode(token).onErrorMap(error -> !(error instanceof JwtException),
+                error -> new JwtException("The token's keys could not be fetched from " + properties.jwksUri(), error));
     }
 
     @Bean

@@ -12,6 +12,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.codec.HttpMessageWriter;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.support.WebExchangeBindException;
@@ -96,6 +97,13 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         }
         if (ex instanceof DataIntegrityViolationException) {
             return Problems.conflict("conflict", "The request conflicts with existing data").getBody();
+        }
+        if (ex instanceof AuthenticationServiceException) {
+            // the credential could not be checked (the key set or auth-service unreachable): the caller's token may
+            // well be good, so no 401 that would make a client drop it and log in again
+            log.warn("credentials could not be checked: {}", ex.toString());
+            return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "credentials-unavailable", "Credentials Cannot Be Checked",
+                    "The credentials could not be checked right now; retry shortly").getBody();
         }
         if (ex instanceof AuthenticationException) {
             return Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", "A valid access token is required").getBody();
