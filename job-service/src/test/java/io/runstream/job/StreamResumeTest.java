@@ -233,4 +233,18 @@ class StreamResumeTest {
                 sse(web, "/api/v1/events/runs", erin, null).subscribe().dispose());
         await().atMost(Duration.ofSeconds(10)).until(() -> streams.openStreams() == 0);
     }
+
+    @Test
+    void idleStreams_getACommentHeartbeat_everyInterval() {
+        long start = System.nanoTime();
+        List<ServerSentEvent<String>> heartbeats = web.mutate().responseTimeout(Duration.ofSeconds(10)).build()
+                .get().uri("/api/v1/events/runs?job_id=nobody/runs-this").header("Authorization", alice)
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isOk()
+                .returnResult(JobServiceTestSupport.SSE).getResponseBody()
+                .filter(event -> "heartbeat".equals(event.comment()))
+                .take(2).collectList().block(Duration.ofSeconds(10));
+        assertThat(heartbeats).hasSize(2);
+        // heartbeat=1s here: two of them take at least one interval (the first may come at once after opening)
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
 }

@@ -34,13 +34,18 @@ import java.util.function.Predicate;
  *
  * <p>Its reads run on its own catch-up thread (they may block on the database), a short linger after a new
  * head is heard so that events committed close together go out as one batch, and serialised by one lock;
- * deliveries and registrations share a second, in-memory-only lock.
+ * deliveries, heartbeats and registrations share a second, in-memory-only lock.
  */
 @Component
 class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(StreamDispatcher.class);
     private static final Duration DB_WAIT = Duration.ofSeconds(30);
+    /**
+     * Handed to every subscriber each {@code heartbeat} interval, by identity: the stream writes a comment for it.
+     * One timer here instead of an interval and a merge per stream (thousands of streams per replica).
+     */
+    static final List<StreamEvent> HEARTBEAT = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     private final StreamLog streamLog;
     private final StreamSequencer sequencer;
@@ -48,6 +53,12 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService catchUp = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "stream-catch-up");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Its own thread: the catch-up thread may wait up to DB_WAIT on the database, heartbeats must not. */
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "stream-heartbeat");
         thread.setDaemon(true);
         return thread;
     });
@@ -86,11 +97,25 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         advanceTo(head == null ? 0 : head);
         long every = properties.catchUpInterval().toMillis();
         catchUp.scheduleWithFixedDelay(this::catchUp, every, every, TimeUnit.MILLISECONDS);
+        long heartbeat = properties.heartbeat().toMillis();
+        heartbeats.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    }
+
+    /** Under the delivery lock, like every hand-out of events: a subscriber's sink is never fed by two threads at once. */
+    private void heartbeat() {
+        synchronized (delivery) {
+            for (Subscriber subscriber : subscribers) {
+                if (subscriber.sink.tryEmitNext(HEARTBEAT).isFailure()) {
+                    subscribers.remove(subscriber);
+                }
+            }
+        }
     }
 
     @Override
     public void destroy() {
         catchUp.shutdownNow();
+        heartbeats.shutdownNow();
     }
 
     @KafkaListener(id = "stream-fan-out", groupId = "job-stream-#{T(java.util.UUID).randomUUID()}",

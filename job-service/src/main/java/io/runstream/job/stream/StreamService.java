@@ -37,7 +37,7 @@ import java.util.function.Predicate;
 public class StreamService implements ApplicationListener<ContextClosedEvent> {
 
     private static final byte[] OPENED = SseFrames.comment("stream open");
-    private static final byte[] HEARTBEAT = SseFrames.comment("heartbeat");
+    private static final List<byte[]> HEARTBEAT_FRAMES = List.of(SseFrames.comment("heartbeat"));
 
     private final StreamDispatcher dispatcher;
     private final StreamLog streamLog;
@@ -124,7 +124,6 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
                 snapshot != null && snapshot.status().isTerminal());
         AtomicReference<String> ending = new AtomicReference<>();
         Sinks.Empty<Void> runEnded = Sinks.empty();
-        Sinks.Empty<Void> done = Sinks.empty();
         Runnable maybeEnd = () -> {
             // a run's stream ends once its run.finished was delivered and the replay is over, after a
             // short grace for log lines that travel on their own topic
@@ -140,16 +139,20 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
                 });
         // map and filter, not mapNotNull: that is a handle, which restores the request's thread locals (its
         // observation and tracing scope) for every batch of every stream, most of the fan-out's CPU at 5,000 streams
+        // heartbeats come from the fan-out as an empty batch to every stream (one timer, not one per stream)
         Flux<DataBuffer> main = Flux.concat(replay, registration.live())
                 .map(batch -> {
+                    if (batch == StreamDispatcher.HEARTBEAT) {
+                        return HEARTBEAT_FRAMES;
+                    }
                     List<byte[]> frames = delivery.frames(batch);
                     maybeEnd.run();
                     return frames;
                 })
                 .filter(frames -> !frames.isEmpty())
                 .map(frames -> SseFrames.join(buffers, frames))
-                .takeUntilOther(runEnded.asMono())
-                .takeUntilOther(shutdown.asMono().doOnTerminate(() -> ending.compareAndSet(null, "shutdown")))
+                .takeUntilOther(Mono.firstWithSignal(runEnded.asMono(),
+                        shutdown.asMono().doOnTerminate(() -> ending.compareAndSet(null, "shutdown"))))
                 .onErrorResume(StreamDispatcher.SubscriberOverflow.class, overflow -> {
                     ending.set("slow_consumer");
                     return Mono.fromSupplier(() -> control(buffers, "gap", Map.of("reason", "slow_consumer",
@@ -162,13 +165,9 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
                     registration.cancel().run();
                     open.decrementAndGet();
                     openOnReplica.decrementAndGet();
-                    done.tryEmitEmpty();
                 });
-        Flux<DataBuffer> heartbeats = Flux.interval(properties.heartbeat())
-                .map(tick -> buffers.wrap(HEARTBEAT))
-                .takeUntilOther(done.asMono());
         // a first comment commits the response headers at once, so clients know the stream is open
-        return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(OPENED)), Flux.merge(main, heartbeats));
+        return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(OPENED)), main);
     }
 
     /**
