@@ -1,7 +1,10 @@
 package io.runstream.job.stream;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
@@ -36,17 +39,44 @@ final class SseFrames {
         return (":" + text + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The frames of a batch in one buffer. */
-    static DataBuffer join(DataBufferFactory buffers, List<byte[]> frames) {
+    /**
+     * The frames of a batch in one buffer, and {@code written} is run once the buffer is done with: handed to the
+     * connection (Netty releases it then — the epoll transport copies heap buffers into its own direct ones as
+     * it queues them) or discarded with a cancelled stream. On a server that is not Netty it runs at once.
+     */
+    static DataBuffer join(DataBufferFactory buffers, List<byte[]> frames, Runnable written) {
         int size = 0;
         for (byte[] frame : frames) {
             size += frame.length;
         }
-        DataBuffer buffer = buffers.allocateBuffer(size);
+        byte[] bytes = new byte[size];
+        int at = 0;
         for (byte[] frame : frames) {
-            buffer.write(frame);
+            System.arraycopy(frame, 0, bytes, at, frame.length);
+            at += frame.length;
         }
-        return buffer;
+        if (buffers instanceof NettyDataBufferFactory netty) {
+            return netty.wrap(new ReleaseNotifyingBuffer(netty.getByteBufAllocator(), bytes, written));
+        }
+        written.run();
+        return buffers.wrap(bytes);
+    }
+
+    /** A heap buffer that tells when its last reference is released. */
+    private static final class ReleaseNotifyingBuffer extends UnpooledHeapByteBuf {
+
+        private final Runnable released;
+
+        ReleaseNotifyingBuffer(ByteBufAllocator allocator, byte[] bytes, Runnable released) {
+            super(allocator, bytes, bytes.length);
+            this.released = released;
+        }
+
+        @Override
+        protected void deallocate() {
+            super.deallocate();
+            released.run();
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -229,17 +230,21 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
             subscribers.add(subscriber);
             at = position;
         }
-        Flux<List<StreamEvent>> live = sink.asFlux()
-                .doOnNext(batch -> subscriber.queued.addAndGet(-batch.size()))
-                .doFinally(signal -> subscribers.remove(subscriber));
-        return new Registration(at, live, () -> subscribers.remove(subscriber));
+        Flux<List<StreamEvent>> live = sink.asFlux().doFinally(signal -> subscribers.remove(subscriber));
+        return new Registration(at, live, () -> subscribers.remove(subscriber),
+                events -> subscriber.queued.addAndGet(-events));
     }
 
     int subscriberCount() {
         return subscribers.size();
     }
 
-    record Registration(long position, Flux<List<StreamEvent>> live, Runnable cancel) {
+    /**
+     * @param written to be told how many of the live events are done with — written to the connection, or
+     *                dropped unwritten: until then they count against the subscriber's buffer, wherever they
+     *                wait (its queue, the response writer's prefetch, the connection's outbound buffer)
+     */
+    record Registration(long position, Flux<List<StreamEvent>> live, Runnable cancel, IntConsumer written) {
     }
 
     static final class SubscriberOverflow extends RuntimeException {
@@ -252,7 +257,7 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         final String tenant;
         final Predicate<StreamEvent> wants;
         final Sinks.Many<List<StreamEvent>> sink;
-        /** Events handed to the sink and not yet taken by the stream; above subscriber-buffer it is dropped. */
+        /** Events handed to the sink and not yet written by the stream; above subscriber-buffer it is dropped. */
         final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
 
         Subscriber(String tenant, Predicate<StreamEvent> wants, Sinks.Many<List<StreamEvent>> sink) {

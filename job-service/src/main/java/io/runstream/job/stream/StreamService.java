@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -140,17 +141,27 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
         // map and filter, not mapNotNull: that is a handle, which restores the request's thread locals (its
         // observation and tracing scope) for every batch of every stream, most of the fan-out's CPU at 5,000 streams
         // heartbeats come from the fan-out as an empty batch to every stream (one timer, not one per stream)
-        Flux<DataBuffer> main = Flux.concat(replay, registration.live())
-                .map(batch -> {
-                    if (batch == StreamDispatcher.HEARTBEAT) {
-                        return HEARTBEAT_FRAMES;
+        Function<List<StreamEvent>, List<byte[]>> framesOf = batch -> {
+            if (batch == StreamDispatcher.HEARTBEAT) {
+                return HEARTBEAT_FRAMES;
+            }
+            List<byte[]> frames = delivery.frames(batch);
+            maybeEnd.run();
+            return frames;
+        };
+        // live events count against the subscriber's buffer until their frames are written (or none are)
+        Flux<Pending> batches = Flux.concat(replay.map(batch -> new Pending(framesOf.apply(batch), 0)),
+                registration.live().map(batch -> new Pending(framesOf.apply(batch), batch.size())));
+        Flux<DataBuffer> main = batches
+                .filter(pending -> {
+                    if (pending.frames().isEmpty()) {
+                        registration.written().accept(pending.liveEvents());
+                        return false;
                     }
-                    List<byte[]> frames = delivery.frames(batch);
-                    maybeEnd.run();
-                    return frames;
+                    return true;
                 })
-                .filter(frames -> !frames.isEmpty())
-                .map(frames -> SseFrames.join(buffers, frames))
+                .map(pending -> SseFrames.join(buffers, pending.frames(),
+                        () -> registration.written().accept(pending.liveEvents())))
                 .takeUntilOther(Mono.firstWithSignal(runEnded.asMono(),
                         shutdown.asMono().doOnTerminate(() -> ending.compareAndSet(null, "shutdown"))))
                 .onErrorResume(StreamDispatcher.SubscriberOverflow.class, overflow -> {
@@ -168,6 +179,10 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
                 });
         // a first comment commits the response headers at once, so clients know the stream is open
         return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(OPENED)), main);
+    }
+
+    /** A batch's frames, and how many live events (from the fan-out, not the replay) they stand for. */
+    private record Pending(List<byte[]> frames, int liveEvents) {
     }
 
     /**

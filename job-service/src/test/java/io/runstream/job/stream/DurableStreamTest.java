@@ -136,4 +136,40 @@ class DurableStreamTest {
                 .isEqualTo(java.util.stream.IntStream.range(0, received.size()).boxed().toList());
         assertThat(ended.get()).isInstanceOf(StreamDispatcher.SubscriberOverflow.class);
     }
+
+    @Test
+    void liveEventsCountAgainstTheBuffer_untilWritten_notWhenTheWriterTakesThem() {
+        String tenant = "unwritten-" + System.nanoTime();
+        StreamDispatcher.Registration stream = dispatcher.register(tenant, event -> true);
+        List<List<StreamEvent>> taken = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        // a writer that takes every batch at once (as Reactor Netty's does, ahead of the socket) and writes nothing yet
+        var writer = stream.live().subscribe(taken::add, ended::set);
+        try {
+            appendAll(tenant, 0, 4);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> eventsIn(taken) == 4);
+
+            // written: their places in the buffer of 5 are free again
+            taken.forEach(batch -> stream.written().accept(batch.size()));
+            appendAll(tenant, 4, 8);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> eventsIn(taken) == 8);
+            assertThat(ended.get()).isNull();
+
+            // four taken and unwritten, two more: over the buffer, however eagerly the writer takes them
+            appendAll(tenant, 8, 10);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ended.get() != null);
+            assertThat(ended.get()).isInstanceOf(StreamDispatcher.SubscriberOverflow.class);
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    private static int eventsIn(List<List<StreamEvent>> batches) {
+        return batches.stream().mapToInt(List::size).sum();
+    }
+
+    private void appendAll(String tenant, int from, int to) {
+        Flux.range(from, to - from).concatMap(n -> tx.transactional(streamLog.append(tenant + "-" + n, tenant, "run-unwritten",
+                "test/job", "run.progress", Instant.now(), 1, null, JSON.valueToTree(Map.of("n", n))))).blockLast();
+    }
 }
