@@ -13,8 +13,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import java.util.List;
-
 /**
  * auth-service's key set cannot be fetched (nothing listens where it should be): a bearer token cannot be checked.
  * That is the platform failing, not the caller — a 503 the client may retry, never a 401 that tells it to drop a
@@ -28,9 +26,7 @@ class KeySetOutageTest {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        for (String service : List.of("auth", "job", "dataset", "training", "inference")) {
-            registry.add("runstream.gateway.services." + service, () -> STUBS.uri(service).toString());
-        }
+        STUBS.registerServices(registry);
         registry.add("runstream.security.jwks-uri", () -> StubServices.deadService() + "/.well-known/jwks.json");
     }
 

@@ -3,14 +3,11 @@ package io.runstream.gateway.security;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,18 +17,16 @@ import java.util.List;
 class ApiKeyAuthenticator implements ServerAuthenticationConverter, ReactiveAuthenticationManager {
 
     private final ApiKeyExchange exchange;
-    private final PublicPaths publicPaths;
 
-    ApiKeyAuthenticator(ApiKeyExchange exchange, PublicPaths publicPaths) {
+    ApiKeyAuthenticator(ApiKeyExchange exchange) {
         this.exchange = exchange;
-        this.publicPaths = publicPaths;
     }
 
     @Override
     public Mono<Authentication> convert(ServerWebExchange web) {
         HttpHeaders headers = web.getRequest().getHeaders();
         String key = headers.getFirst(CachingApiKeyExchange.API_KEY_HEADER);
-        if (key == null || key.isBlank() || headers.containsHeader(HttpHeaders.AUTHORIZATION) || publicPaths.isPublic(web)) {
+        if (key == null || key.isBlank() || headers.containsHeader(HttpHeaders.AUTHORIZATION)) {
             return Mono.empty();
         }
         return Mono.just(new ApiKeyCredentials(key.trim()));
@@ -44,12 +39,7 @@ class ApiKeyAuthenticator implements ServerAuthenticationConverter, ReactiveAuth
     }
 
     private static Authentication authenticated(Jwt jwt, String key) {
-        List<GrantedAuthority> authorities = new ArrayList<>();
-        List<String> permissions = jwt.getClaimAsStringList("permissions");
-        if (permissions != null) {
-            permissions.forEach(p -> authorities.add(new SimpleGrantedAuthority(p)));
-        }
-        return new ApiKeyAuthentication(jwt, authorities, jwt.getSubject(),
+        return new ApiKeyAuthentication(jwt, EdgeSecurityConfiguration.permissions(jwt), jwt.getSubject(),
                 CachingApiKeyExchange.fingerprint(key).substring(0, 16));
     }
 

@@ -51,7 +51,7 @@ class EdgeSecurityConfiguration {
         JwtReactiveAuthenticationManager bearer = new JwtReactiveAuthenticationManager(bearerDecoder(decoder, properties.tokens()));
         bearer.setJwtAuthenticationConverter(EdgeSecurityConfiguration::authentication);
         EdgeAuthentication authentication = new EdgeAuthentication(publicPaths, bearer,
-                new ApiKeyAuthenticator(apiKeys, publicPaths), entryPoint);
+                new ApiKeyAuthenticator(apiKeys), entryPoint);
 
         // no authorizeExchange: EdgeAuthentication is the edge's whole access rule (authorization is the services')
         http.csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -100,12 +100,17 @@ class EdgeSecurityConfiguration {
     }
 
     static Mono<AbstractAuthenticationToken> authentication(Jwt jwt) {
+        return Mono.just(new JwtAuthenticationToken(jwt, permissions(jwt), jwt.getSubject()));
+    }
+
+    /** The token's {@code permissions} claim as authorities, for bearer callers and API keys alike. */
+    static List<GrantedAuthority> permissions(Jwt jwt) {
         List<GrantedAuthority> authorities = new ArrayList<>();
         List<String> permissions = jwt.getClaimAsStringList("permissions");
         if (permissions != null) {
             permissions.forEach(p -> authorities.add(new SimpleGrantedAuthority(p)));
         }
-        return Mono.just(new JwtAuthenticationToken(jwt, authorities, jwt.getSubject()));
+        return authorities;
     }
 
     @Bean

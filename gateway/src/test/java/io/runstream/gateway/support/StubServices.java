@@ -72,10 +72,15 @@ public final class StubServices {
 
     /** Points the gateway's routes at these stubs, and its JWKS at the auth stub's. */
     public void registerAll(DynamicPropertyRegistry registry) {
+        registerServices(registry);
+        registry.add("runstream.security.jwks-uri", this::jwksUri);
+    }
+
+    /** Points the gateway's routes at these stubs (the JWKS is the caller's to choose). */
+    public void registerServices(DynamicPropertyRegistry registry) {
         for (String service : List.of("auth", "job", "dataset", "training", "inference")) {
             registry.add("runstream.gateway.services." + service, () -> uri(service).toString());
         }
-        registry.add("runstream.security.jwks-uri", this::jwksUri);
     }
 
     /**

@@ -120,8 +120,7 @@ class DurableStreamTest {
         StreamDispatcher.Registration slow = dispatcher.register(tenant, event -> true);
         assertThat(dispatcher.subscriberCount()).isEqualTo(before + 1);
         // the subscriber takes nothing while 8 events arrive; its buffer holds 5
-        Flux.range(0, 8).concatMap(n -> tx.transactional(streamLog.append("slow-" + tenant + "-" + n, tenant, "run-slow",
-                "test/job", "run.progress", Instant.now(), 1, null, JSON.valueToTree(Map.of("n", n))))).blockLast();
+        appendAll(tenant, 0, 8);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> dispatcher.subscriberCount() == before);
 
@@ -168,8 +167,9 @@ class DurableStreamTest {
         return batches.stream().mapToInt(List::size).sum();
     }
 
+    /** Events {@code n = from .. to - 1} of one run of the tenant, each in its own transaction, one after another. */
     private void appendAll(String tenant, int from, int to) {
-        Flux.range(from, to - from).concatMap(n -> tx.transactional(streamLog.append(tenant + "-" + n, tenant, "run-unwritten",
+        Flux.range(from, to - from).concatMap(n -> tx.transactional(streamLog.append(tenant + "-" + n, tenant, "run-" + tenant,
                 "test/job", "run.progress", Instant.now(), 1, null, JSON.valueToTree(Map.of("n", n))))).blockLast();
     }
 }
