@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * for every event of every LATENCY_SAMPLE-th subscriber (default 10; 1 times all, at a client cost that becomes
  * the bottleneck on two cores from about 5,000 subscribers).
  * job-service must allow the streams: runstream.job.stream.max-streams-per-user and
- * runstream.job.stream.max-streams above N (and a heap for them: ~42 KB per stream).
+ * runstream.job.stream.max-streams above N (and a heap for them: ~18 KB per stream).
  */
 public class FanOut {
 

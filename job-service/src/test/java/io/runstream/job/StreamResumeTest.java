@@ -1,7 +1,9 @@
 package io.runstream.job;
 
 import io.runstream.job.stream.StreamService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.runstream.platform.test.RealInfrastructure;
+import io.runstream.platform.test.TestTokens;
 import io.runstream.platform.web.Problems;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,6 +21,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +52,8 @@ class StreamResumeTest {
     DatabaseClient db;
     @Autowired
     StreamService streams;
+    @Autowired
+    MeterRegistry meters;
 
     private String createEcho(WebTestClient client, String message) {
         return JobServiceTestSupport.createRun(client, alice, "system/echo", "{\"message\":\"" + message + "\"}");
@@ -246,5 +251,66 @@ class StreamResumeTest {
         assertThat(heartbeats).hasSize(2);
         // heartbeat=1s here: two of them take at least one interval (the first may come at once after opening)
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
+
+    /**
+     * The streams are served ahead of Spring Security's filter chain (StreamEndpoints): every check that chain and
+     * the controllers made must still hold, on both stream endpoints.
+     */
+    @Test
+    void streams_checkTokenPermissionAndParameters_andAnswerWithTheSecurityHeaders() {
+        String runId = createEcho(web, "guarded");
+        List<String> refused = List.of("", "Basic YWxpY2U6c2VjcmV0", "Bearer not a token",
+                TestTokens.bearer(TestTokens.user("alice").tenant("acme").permissions("runs:read").expiresIn(Duration.ofMinutes(-5)).sign()),
+                TestTokens.bearer(TestTokens.user("alice").tenant("acme").permissions("runs:read").signWithUnknownKey()),
+                TestTokens.bearer(TestTokens.user("alice").tenant("acme").permissions("runs:read").unsigned()),
+                TestTokens.bearer(TestTokens.user("alice").tenant("acme").permissions("runs:read").audience("elsewhere").sign()),
+                TestTokens.bearer(TestTokens.user("alice").tenant("acme").permissions("runs:read").issuer("mallory").sign()));
+        for (String path : List.of("/api/v1/events/runs", "/api/v1/runs/" + runId + "/logs?follow=true")) {
+            for (String authorization : refused) {
+                var request = web.get().uri(path).accept(MediaType.TEXT_EVENT_STREAM);
+                if (!authorization.isEmpty()) {
+                    request = request.header("Authorization", authorization);
+                }
+                request.exchange().expectStatus().isUnauthorized()
+                        .expectHeader().valueEquals("WWW-Authenticate", "Bearer")
+                        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .expectBody().jsonPath("$.status").isEqualTo(401).jsonPath("$.instance").isEqualTo(path.replaceAll("\\?.*", ""));
+            }
+            web.get().uri(path).header("Authorization", token("walt", "acme", "runs:write")).accept(MediaType.TEXT_EVENT_STREAM)
+                    .exchange().expectStatus().isForbidden().expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectHeader().doesNotExist("WWW-Authenticate");
+        }
+        web.get().uri("/api/v1/runs/" + runId + "/logs?follow=true&offset=ten").header("Authorization", alice)
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("offset");
+        web.get().uri("/api/v1/runs/" + runId + "/logs?follow=true&since=yesterday").header("Authorization", alice)
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("since");
+        web.get().uri("/api/v1/events/runs?last_event_id=-4").header("Authorization", alice)
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isBadRequest();
+        // a control character (C1 NEL) in a header the stream reads is refused by the strict firewall
+        web.get().uri("/api/v1/events/runs").header("Authorization", alice).header("Last-Event-ID", "1\u0085")
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).startsWith("The request was rejected"));
+        // without follow=true the log endpoint is the page, served by its controller
+        web.get().uri("/api/v1/runs/" + runId + "/logs?follow=false").header("Authorization", alice).exchange()
+                .expectStatus().isOk().expectHeader().contentType(MediaType.APPLICATION_JSON);
+
+        var open = web.mutate().responseTimeout(Duration.ofSeconds(30)).build().get().uri("/api/v1/events/runs")
+                .header("Authorization", alice).header("X-Request-Id", "stream-check-1").accept(MediaType.TEXT_EVENT_STREAM)
+                .exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .expectHeader().valueEquals("Cache-Control", "no-cache")
+                .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                .expectHeader().valueEquals("X-Frame-Options", "DENY")
+                .expectHeader().valueEquals("X-Request-Id", "stream-check-1")
+                .returnResult(byte[].class);
+        assertThat(new String(open.getResponseBody().blockFirst(Duration.ofSeconds(10)), StandardCharsets.UTF_8))
+                .startsWith(":stream open");
+        // streams are not timed as requests; the other endpoints still are
+        assertThat(meters.find("http.server.requests").timers())
+                .noneMatch(timer -> String.valueOf(timer.getId().getTag("uri")).contains("events"))
+                .anyMatch(timer -> "/api/v1/runs/{runId}/logs".equals(timer.getId().getTag("uri")));
     }
 }

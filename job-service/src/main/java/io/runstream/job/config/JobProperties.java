@@ -29,7 +29,7 @@ public record JobProperties(
      * @param subscriberBuffer   events buffered per subscriber before it gets a {@code gap} and is closed
      * @param maxStreamsPerUser  open SSE streams per user
      * @param maxStreams         open SSE streams on this replica, all users together; 0 derives it from the heap
-     *                           (see {@link #streamCapacity()}): an open stream holds ~42 KB of heap, and a replica
+     *                           (see {@link #streamCapacity()}): an open stream holds ~18 KB of heap, and a replica
      *                           that takes more streams than its heap holds collects in full for seconds and then
      *                           fails every stream at once instead of refusing the next one
      * @param replayPage         rows read per page while replaying missed events
@@ -39,6 +39,10 @@ public record JobProperties(
      * @param fanOutLinger       how long the fan-out waits after hearing of new events before it reads and hands
      *                           them out, so that events committed close together (a run's start, output and end)
      *                           reach each stream as one batch: one write per stream instead of one per event
+     * @param fanOutLingerPerSubscriber the wait grows by this much per open stream of the replica (up to
+     *                           {@link #MAX_LINGER}): a hand-out costs a write per stream (~8 µs of CPU each, half of
+     *                           it in the kernel), so 10 µs per stream keeps the fan-out within about one core at any
+     *                           number of streams; 0 keeps the wait fixed
      */
     public record Stream(@DefaultValue("15s") Duration heartbeat,
                          @DefaultValue("2000") int subscriberBuffer,
@@ -48,12 +52,24 @@ public record JobProperties(
                          @DefaultValue("1s") Duration catchUpInterval,
                          @DefaultValue("30d") Duration retention,
                          @DefaultValue("1s") Duration endGrace,
-                         @DefaultValue("25ms") Duration fanOutLinger) {
+                         @DefaultValue("25ms") Duration fanOutLinger,
+                         @DefaultValue("10us") Duration fanOutLingerPerSubscriber) {
 
-        /** Heap an open stream is planned with: ~42 KB measured at 10 000 streams (docs/benchmarks.md), and some room. */
-        static final long HEAP_PER_STREAM = 64 * 1024;
+        /** Heap an open stream is planned with: ~18 KB measured at 10 000 streams (docs/benchmarks.md), and some room. */
+        static final long HEAP_PER_STREAM = 32 * 1024;
+        /** The longest the fan-out waits, however many streams are open: the wait is added to every event's latency. */
+        public static final Duration MAX_LINGER = Duration.ofMillis(150);
 
-        /** {@code max-streams}, or when 0 as many streams as half of the maximum heap holds (~2 000 at 256 MB). */
+        /** The fan-out's wait with this many streams open: the fixed linger, or longer with many streams. */
+        public Duration fanOutLinger(int subscribers) {
+            Duration scaled = fanOutLingerPerSubscriber.multipliedBy(subscribers);
+            if (scaled.compareTo(fanOutLinger) <= 0) {
+                return fanOutLinger;
+            }
+            return scaled.compareTo(MAX_LINGER) < 0 ? scaled : MAX_LINGER;
+        }
+
+        /** {@code max-streams}, or when 0 as many streams as half of the maximum heap holds (~4 000 at 256 MB). */
         public int streamCapacity() {
             if (maxStreams > 0) {
                 return maxStreams;

@@ -93,15 +93,20 @@ public class PlatformSecurityConfiguration {
                 error -> new JwtException("The token's keys could not be fetched from " + properties.jwksUri(), error));
     }
 
+    /** A client sends the same token for many requests: its signature is checked once, not per request. */
+    @Bean
+    @ConditionalOnMissingBean
+    BearerAuthenticator bearerAuthenticator(ReactiveJwtDecoder decoder,
+                                            @Value("${runstream.security.token-cache.ttl:60s}") Duration tokenCacheTtl,
+                                            @Value("${runstream.security.token-cache.max-entries:10000}") int tokenCacheEntries) {
+        return new BearerAuthenticator(CachingJwtDecoder.wrap(decoder, tokenCacheTtl, tokenCacheEntries));
+    }
+
     @Bean
     @ConditionalOnMissingBean(SecurityWebFilterChain.class)
     SecurityWebFilterChain runstreamSecurity(ServerHttpSecurity http, SecurityProperties properties,
-                                             ReactiveJwtDecoder decoder, ProblemExceptionHandler problems,
-                                             @Value("${runstream.security.token-cache.ttl:60s}") Duration tokenCacheTtl,
-                                             @Value("${runstream.security.token-cache.max-entries:10000}") int tokenCacheEntries) {
+                                             BearerAuthenticator authenticator, ProblemExceptionHandler problems) {
         var handlers = new ProblemSecurityHandlers(problems);
-        // a client sends the same token for many requests: its signature is checked once, not per request
-        ReactiveJwtDecoder bearer = CachingJwtDecoder.wrap(decoder, tokenCacheTtl, tokenCacheEntries);
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -118,7 +123,7 @@ public class PlatformSecurityConfiguration {
                 })
                 .oauth2ResourceServer(server -> server
                         .bearerTokenConverter(new BearerTokenConverter())
-                        .jwt(jwt -> jwt.jwtDecoder(bearer).jwtAuthenticationConverter(PlatformSecurityConfiguration::authentication))
+                        .jwt(jwt -> jwt.authenticationManager(authenticator.manager()))
                         .authenticationEntryPoint(handlers)
                         .accessDeniedHandler(handlers))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))
