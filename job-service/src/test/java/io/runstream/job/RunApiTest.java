@@ -162,6 +162,24 @@ class RunApiTest {
         assertThat(tagged.path("tags").size()).isEqualTo(2);
     }
 
+    /** The 201 answer is built from the row as it was written, not read back: it must say what a read says. */
+    @Test
+    void createRun_answersTheRunAsStored() {
+        JsonNode created = post("/api/v1/runs", alice, "{\"job_id\":\"system/echo\",\"args\":{\"message\":\"stored\","
+                + "\"delay_ms\":30000},\"priority\":7,\"tags\":[\"x\",\"y\",\"x\"],\"project\":\"p1\","
+                + "\"resources\":{\"cpu\":2,\"memory\":\"1Gi\"}}", 201);
+        String runId = created.path("run_id").asString();
+        JsonNode read = get("/api/v1/runs/" + runId, alice, 200);
+        for (String field : List.of("run_id", "job_id", "executor", "owner", "project", "args", "priority", "tags",
+                "resources", "attempt", "max_attempts", "attempts", "steps", "created_at", "result", "error", "cost")) {
+            assertThat(created.path(field)).as(field).isEqualTo(read.path(field));
+        }
+        assertThat(created.path("status").asString()).isEqualTo("pending");
+        assertThat(created.path("tags")).hasSize(2);
+        assertThat(created.path("created_at").asString()).isNotEmpty();
+        post("/api/v1/runs/" + runId + "/cancel", alice, "{}", 200);
+    }
+
     @Test
     void idempotencyKey_replaysTheFirstRun_andRejectsAnotherBody() {
         String body = "{\"job_id\":\"system/echo\",\"args\":{\"message\":\"once\"}}";

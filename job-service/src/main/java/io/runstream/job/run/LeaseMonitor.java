@@ -1,6 +1,5 @@
 package io.runstream.job.run;
 
-import io.runstream.job.support.Events;
 import io.runstream.job.config.JobProperties;
 import io.runstream.platform.event.EventCodec;
 import io.runstream.platform.event.EventEnvelope;
@@ -9,7 +8,6 @@ import io.runstream.platform.event.RunEvents;
 import io.runstream.platform.run.RunStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -35,17 +33,15 @@ class LeaseMonitor implements SmartLifecycle {
     private final TransactionalOperator tx;
     private final EventCodec codec;
     private final JobProperties.Lease properties;
-    private final String source;
     private volatile Disposable loop;
 
     LeaseMonitor(RunRepository runs, RunProjection projection, TransactionalOperator tx, EventCodec codec,
-                 JobProperties properties, @Value("${spring.application.name}") String service) {
+                 JobProperties properties) {
         this.runs = runs;
         this.projection = projection;
         this.tx = tx;
         this.codec = codec;
         this.properties = properties.lease();
-        this.source = "/runstream/" + service;
     }
 
     /** Expires every lease that ran out by now; answers how many runs it failed or retried. */
@@ -63,7 +59,7 @@ class LeaseMonitor implements SmartLifecycle {
                 + row.leaseSeconds() + " s (lease expired at " + row.leaseExpiresAt() + ")";
         var finished = new RunEvents.RunFinished(row.id(), RunStatus.FAILED, null,
                 new RunEvents.RunError("lease_expired", message));
-        EventEnvelope failed = Events.create(codec, source, EventTypes.RUN_FINISHED, row.id(), row.tenantId(), finished);
+        EventEnvelope failed = projection.decision(EventTypes.RUN_FINISHED, row.id(), row.tenantId(), finished);
         Mono<RunProjection.Outcome> fail = projection.decide(failed);
         if (row.attempt() >= row.maxAttempts()) {
             return fail;
@@ -74,7 +70,7 @@ class LeaseMonitor implements SmartLifecycle {
                 row.attempt() + 1, Instant.now());
         ObjectNode data = (ObjectNode) codec.toData(created);
         data.put("retry_type", "lease_expired");
-        EventEnvelope retry = Events.create(codec, source, EventTypes.RUN_CREATED, row.id(), row.tenantId(), data);
+        EventEnvelope retry = projection.decision(EventTypes.RUN_CREATED, row.id(), row.tenantId(), data);
         return fail.then(projection.decide(retry));
     }
 

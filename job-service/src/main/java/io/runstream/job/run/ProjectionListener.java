@@ -26,6 +26,9 @@ class ProjectionListener {
     @KafkaListener(id = "run-projection", groupId = "${spring.kafka.consumer.group-id}-projection",
             topics = "#{@topics.runEvents()}")
     void on(EventEnvelope event) {
+        if (projection.isOwnDecision(event)) {
+            return;
+        }
         tx.transactional(projection.apply(event)).block(Duration.ofSeconds(30));
     }
 }

@@ -2,8 +2,10 @@ package io.runstream.job.run;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.runstream.job.definition.JobDefinition;
 import io.runstream.job.definition.JobDefinitions;
 import io.runstream.job.stream.StreamAppender;
+import io.runstream.job.support.Events;
 import io.runstream.platform.event.EventCodec;
 import io.runstream.platform.event.EventEnvelope;
 import io.runstream.platform.event.EventTypes;
@@ -14,6 +16,7 @@ import io.runstream.platform.outbox.ProcessedEvents;
 import io.runstream.platform.run.RunStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -47,11 +50,15 @@ class RunProjection {
     private final MeterRegistry meters;
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final int defaultLeaseSeconds;
+    private final String decisionSource;
 
     RunProjection(RunRepository runs, ProcessedEvents processed, StreamAppender stream, JobDefinitions definitions,
                   EventOutbox outbox, Topics topics, EventCodec codec, MeterRegistry meters,
-                  io.runstream.job.config.JobProperties properties) {
+                  io.runstream.job.config.JobProperties properties,
+                  @Value("${spring.application.name}") String service) {
         this.defaultLeaseSeconds = properties.lease().defaultSeconds();
+        // not the executor's source (/runstream/job-service): its reports must be applied when they arrive
+        this.decisionSource = "/runstream/" + service + "/runs";
         this.runs = runs;
         this.processed = processed;
         this.stream = stream;
@@ -62,12 +69,46 @@ class RunProjection {
         this.meters = meters;
     }
 
-    /** A decision job-service takes itself: applied here now and announced on run-events through the outbox. */
+    /** An event for a decision job-service takes itself (run created, cancelled, failed by its lease, retried). */
+    EventEnvelope decision(String type, String runId, String tenant, Object payload) {
+        return Events.create(codec, decisionSource, type, runId, tenant, payload);
+    }
+
+    /**
+     * A decision's event from this service's own {@link #decide}: it was applied in the transaction that wrote it
+     * to the outbox, so when it comes back from Kafka there is nothing left to do — not even the deduplication
+     * insert, which was a transaction per run created.
+     */
+    boolean isOwnDecision(EventEnvelope event) {
+        return decisionSource.equals(event.source());
+    }
+
+    /**
+     * Applies a decision here now and announces it on run-events through the outbox. Its id was drawn a moment ago,
+     * so there is nothing to deduplicate, and it is not applied again when it comes back ({@link #isOwnDecision}).
+     */
     Mono<Outcome> decide(EventEnvelope event) {
-        return apply(event).flatMap(outcome -> outcome == Outcome.APPLIED
+        if (!isOwnDecision(event)) {
+            return Mono.error(new IllegalArgumentException("not a decision event: " + event.source()));
+        }
+        return applyFirst(event).flatMap(outcome -> outcome == Outcome.APPLIED
                 ? outbox.append(topics.runEvents(), event).thenReturn(outcome) : Mono.just(outcome));
     }
 
+    /**
+     * Admits a new run: its row, its {@code run.created} on the stream and in the outbox. The run's id was drawn a
+     * moment ago and its definition is at hand, so there is no row to look for and no definition to read.
+     */
+    Mono<RunRow> admit(EventEnvelope event, JobDefinition definition) {
+        if (!isOwnDecision(event) || !EventTypes.RUN_CREATED.equals(event.type())) {
+            return Mono.error(new IllegalArgumentException("not a run.created decision: " + event.type()));
+        }
+        RunRow row = newRow(event, codec.data(event, RunEvents.RunCreated.class), definition.maxAttempts(),
+                definition.leaseSeconds());
+        return runs.insert(row).then(append(event, row)).then(outbox.append(topics.runEvents(), event)).thenReturn(row);
+    }
+
+    /** An event delivered from Kafka: applied once (deduplicated by event id), or refused. */
     Mono<Outcome> apply(EventEnvelope e) {
         if (e.subject() == null || !EventTypes.RUN_EVENTS.contains(e.type())) {
             return Mono.just(reject(e, "not_a_run_event"));
@@ -75,17 +116,17 @@ class RunProjection {
         if (EventTypes.RUN_HEARTBEAT.equals(e.type())) {
             return heartbeat(e); // renews a lease; idempotent by nature and too frequent to log as processed
         }
-        return processed.firstTime(CONSUMER, e.id()).flatMap(first -> {
-            if (!first) {
-                return Mono.just(Outcome.DUPLICATE);
-            }
-            if (EventTypes.RUN_CREATED.equals(e.type())) {
-                return created(e);
-            }
-            return runs.lock(e.subject())
-                    .flatMap(row -> applyTo(row, e))
-                    .switchIfEmpty(Mono.fromSupplier(() -> reject(e, "unknown_run")));
-        });
+        return processed.firstTime(CONSUMER, e.id())
+                .flatMap(first -> first ? applyFirst(e) : Mono.just(Outcome.DUPLICATE));
+    }
+
+    private Mono<Outcome> applyFirst(EventEnvelope e) {
+        if (EventTypes.RUN_CREATED.equals(e.type())) {
+            return created(e);
+        }
+        return runs.lock(e.subject())
+                .flatMap(row -> applyTo(row, e))
+                .switchIfEmpty(Mono.fromSupplier(() -> reject(e, "unknown_run")));
     }
 
     private Mono<Outcome> created(EventEnvelope e) {
@@ -105,15 +146,19 @@ class RunProjection {
                 .map(d -> new int[]{d.maxAttempts(), d.leaseSeconds()})
                 .onErrorResume(error -> Mono.just(new int[]{1, defaultLeaseSeconds}))
                 .flatMap(limits -> {
-                    Instant createdAt = c.createdAt() == null ? timeOf(e) : c.createdAt();
-                    RunRow row = new RunRow(e.subject(), e.tenant(), c.jobId(), c.executor(), c.owner(),
-                            e.data().path("owner_name").isString() ? e.data().path("owner_name").asString() : null,
-                            c.project(), c.args(), c.priority(), c.tags() == null ? List.of() : c.tags(),
-                            c.resources() == null ? null : codec.toData(c.resources()), RunStatus.PENDING, 0, null,
-                            null, null, attempt, limits[0], limits[1], null, null, createdAt, createdAt, null, null,
-                            null, null);
+                    RunRow row = newRow(e, c, limits[0], limits[1]);
                     return runs.insert(row).then(append(e, row)).thenReturn(Outcome.APPLIED);
                 })));
+    }
+
+    private RunRow newRow(EventEnvelope e, RunEvents.RunCreated c, int maxAttempts, int leaseSeconds) {
+        Instant createdAt = c.createdAt() == null ? timeOf(e) : c.createdAt();
+        return new RunRow(e.subject(), e.tenant(), c.jobId(), c.executor(), c.owner(),
+                e.data().path("owner_name").isString() ? e.data().path("owner_name").asString() : null,
+                c.project(), c.args(), c.priority(), c.tags() == null ? List.of() : c.tags(),
+                c.resources() == null ? null : codec.toData(c.resources()), RunStatus.PENDING, 0, null,
+                null, null, Math.max(1, c.attempt()), maxAttempts, leaseSeconds, null, null, createdAt, createdAt, null,
+                null, null, null);
     }
 
     private Mono<Outcome> applyTo(RunRow row, EventEnvelope e) {

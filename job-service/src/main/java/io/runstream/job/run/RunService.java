@@ -32,6 +32,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -112,7 +113,8 @@ class RunService implements Runs {
                                        io.runstream.job.definition.JobDefinition definition, JsonNode args, String runId) {
         String tenant = caller.tenant();
         {
-            Instant now = Instant.now();
+            // to the microsecond, as PostgreSQL keeps it: the answer is built from this row, not read back
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             List<String> tags = request.tags() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.tags()));
             RunEvents.Resources resources = request.resources() != null ? request.resources() : definition.resources();
             var created = new RunEvents.RunCreated(runId, definition.id(), definition.executor(), caller.userId(),
@@ -122,30 +124,32 @@ class RunService implements Runs {
             if (caller.username() != null) {
                 data.put("owner_name", caller.username());
             }
-            EventEnvelope event = Events.create(codec, source, EventTypes.RUN_CREATED, runId, tenant, data);
-            Mono<CreatedRun> fresh = projection.decide(event)
-                    .then(idempotencyKey == null ? Mono.empty() : remember(tenant, idempotencyKey, hash(request), runId))
-                    .then(Mono.just(runId)).map(id -> new CreatedRun(null, false));
-            Mono<CreatedRun> flow = idempotencyKey == null ? fresh
-                    : replayed(tenant, idempotencyKey, hash(request)).switchIfEmpty(fresh);
-            return tx.transactional(flow).flatMap(result -> {
-                String id = result.replayed() ? result.run().runId() : runId;
-                Mono<RunView> view;
-                if (result.replayed()) {
-                    view = get(tenant, id);
-                } else if (Boolean.FALSE.equals(request.async())) {
-                    view = awaitEnd(tenant, id, request.timeoutSeconds());
-                } else {
-                    // a run created a moment ago has neither earlier attempts nor steps yet: one read, not three
-                    view = runs.find(tenant, id).map(row -> views.full(row, List.of(), List.of()));
+            EventEnvelope event = projection.decision(EventTypes.RUN_CREATED, runId, tenant, data);
+            Mono<Admission> fresh = projection.admit(event, definition)
+                    .flatMap(row -> (idempotencyKey == null ? Mono.<Void>empty() : remember(tenant, idempotencyKey, hash(request), runId))
+                            .thenReturn(new Admission(row, null)));
+            Mono<Admission> flow = idempotencyKey == null ? fresh
+                    : replayed(tenant, idempotencyKey, hash(request)).map(earlier -> new Admission(null, earlier))
+                    .switchIfEmpty(fresh);
+            return tx.transactional(flow).flatMap(admission -> {
+                if (admission.replayed() != null) {
+                    return get(tenant, admission.replayed()).map(v -> new CreatedRun(v, true));
                 }
-                return view.map(v -> new CreatedRun(v, result.replayed()));
+                if (Boolean.FALSE.equals(request.async())) {
+                    return awaitEnd(tenant, runId, request.timeoutSeconds()).map(v -> new CreatedRun(v, false));
+                }
+                // a run admitted a moment ago has neither earlier attempts nor steps: its view is the row as written
+                return Mono.just(new CreatedRun(views.full(admission.row(), List.of(), List.of()), false));
             });
         }
     }
 
-    /** The run an unexpired Idempotency-Key already created, a 409 for another body, or empty. */
-    private Mono<CreatedRun> replayed(String tenant, String key, String hash) {
+    /** A run just admitted (its row as written), or the id of the run an Idempotency-Key created earlier. */
+    private record Admission(RunRow row, String replayed) {
+    }
+
+    /** The id of the run an unexpired Idempotency-Key already created, a 409 for another body, or empty. */
+    private Mono<String> replayed(String tenant, String key, String hash) {
         return db.sql("select run_id, request_hash, created_at from idempotency_key where tenant_id = :t and key = :k for update")
                 .bind("t", tenant).bind("k", key)
                 .map(row -> new String[]{row.get("run_id", String.class), row.get("request_hash", String.class),
@@ -154,14 +158,13 @@ class RunService implements Runs {
                 .flatMap(found -> {
                     if (Instant.parse(found[2]).isBefore(Instant.now().minus(properties.idempotencyTtl()))) {
                         return db.sql("delete from idempotency_key where tenant_id = :t and key = :k")
-                                .bind("t", tenant).bind("k", key).then().then(Mono.<CreatedRun>empty());
+                                .bind("t", tenant).bind("k", key).then().then(Mono.<String>empty());
                     }
                     if (!found[1].equals(hash)) {
                         return Mono.error(Problems.with(Problems.conflict("idempotency-key-reused",
                                 "The Idempotency-Key was used with a different request body"), Map.of("run_id", found[0])));
                     }
-                    return Mono.just(new CreatedRun(new RunView(found[0], null, null, 0, null, null, null, null, null, 0,
-                            null, null, null, null, 0, 0, null, null, null, null, null, null, null, null, null), true));
+                    return Mono.just(found[0]);
                 });
     }
 
@@ -235,7 +238,7 @@ class RunService implements Runs {
         }
         var finished = new RunEvents.RunFinished(row.id(), RunStatus.CANCELLED, null,
                 new RunEvents.RunError("cancelled", "Cancelled by " + who(caller)));
-        EventEnvelope event = Events.create(codec, source, EventTypes.RUN_FINISHED, row.id(), row.tenantId(), finished);
+        EventEnvelope event = projection.decision(EventTypes.RUN_FINISHED, row.id(), row.tenantId(), finished);
         return projection.decide(event)
                 .then(control(caller, row, EventTypes.RUN_CANCEL_REQUESTED, null))
                 .thenReturn(new ControlResult(row.id(), RunStatus.CANCELLED.wireName(), "cancel", row.attempt()));
@@ -265,7 +268,7 @@ class RunService implements Runs {
                 attempt, Instant.now());
         ObjectNode data = (ObjectNode) codec.toData(created);
         data.put("retry_type", type);
-        EventEnvelope event = Events.create(codec, source, EventTypes.RUN_CREATED, row.id(), row.tenantId(), data);
+        EventEnvelope event = projection.decision(EventTypes.RUN_CREATED, row.id(), row.tenantId(), data);
         return projection.decide(event)
                 .then(control(caller, row, EventTypes.RUN_RETRY_REQUESTED, "type=" + type))
                 .thenReturn(new ControlResult(row.id(), RunStatus.PENDING.wireName(), "retry", attempt));
