@@ -165,6 +165,9 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
      */
     private void fill(long upTo) {
         while (position < upTo) {
+            if (nobodyListens(upTo)) {
+                return;
+            }
             List<StreamEvent> page = streamLog.range(position, upTo, 1000).collectList().block(DB_WAIT);
             if (page == null || page.isEmpty()) {
                 advanceTo(upTo);
@@ -174,6 +177,21 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
             if (page.size() < 1000) {
                 advanceTo(upTo); // positions missing in between belong to deleted runs
             }
+        }
+    }
+
+    /**
+     * With no stream open there is nobody to read for: the position moves to the head at once. Under the delivery
+     * lock, so a stream that registers now starts there and replays anything before it from the database, as it
+     * would anyway (under a run-submission load with no stream open, every event was read back for nobody).
+     */
+    private boolean nobodyListens(long upTo) {
+        synchronized (delivery) {
+            if (!subscribers.isEmpty()) {
+                return false;
+            }
+            position = Math.max(position, upTo);
+            return true;
         }
     }
 
