@@ -1,7 +1,8 @@
 package io.runstream.job.stream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.UnpooledHeapByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
@@ -40,14 +41,25 @@ final class SseFrames {
     }
 
     /**
-     * The frames of a batch in one buffer, and {@code written} is run once the buffer is done with: handed to the
-     * connection (Netty releases it then — the epoll transport copies heap buffers into its own direct ones as
-     * it queues them) or discarded with a cancelled stream. On a server that is not Netty it runs at once.
+     * The frames of a batch in one buffer, and {@code written} is run once the buffer is done with: written to the
+     * socket (Netty releases it then) or discarded with a cancelled stream. On a server that is not Netty it runs
+     * at once.
+     *
+     * <p>The buffer is direct, from the connection's allocator: the epoll transport writes only direct memory, and
+     * copied every heap buffer into a direct one as it queued it — a fifth of the event loops' time at 10,000
+     * streams (JFR).
      */
     static DataBuffer join(DataBufferFactory buffers, List<byte[]> frames, Runnable written) {
         int size = 0;
         for (byte[] frame : frames) {
             size += frame.length;
+        }
+        if (buffers instanceof NettyDataBufferFactory netty) {
+            ByteBuf direct = netty.getByteBufAllocator().directBuffer(size);
+            for (byte[] frame : frames) {
+                direct.writeBytes(frame);
+            }
+            return netty.wrap(new ReleaseNotifyingBuffer(netty.getByteBufAllocator(), direct, written));
         }
         byte[] bytes = new byte[size];
         int at = 0;
@@ -55,20 +67,21 @@ final class SseFrames {
             System.arraycopy(frame, 0, bytes, at, frame.length);
             at += frame.length;
         }
-        if (buffers instanceof NettyDataBufferFactory netty) {
-            return netty.wrap(new ReleaseNotifyingBuffer(netty.getByteBufAllocator(), bytes, written));
-        }
         written.run();
         return buffers.wrap(bytes);
     }
 
-    /** A heap buffer that tells when its last reference is released. */
-    private static final class ReleaseNotifyingBuffer extends UnpooledHeapByteBuf {
+    /**
+     * A buffer that tells when its last reference is released. A composite of one component, because that is the
+     * subclassable buffer of Netty that still passes for its component: direct, with its memory address, so the
+     * transport writes it as it is.
+     */
+    private static final class ReleaseNotifyingBuffer extends CompositeByteBuf {
 
         private final Runnable released;
 
-        ReleaseNotifyingBuffer(ByteBufAllocator allocator, byte[] bytes, Runnable released) {
-            super(allocator, bytes, bytes.length);
+        ReleaseNotifyingBuffer(ByteBufAllocator allocator, ByteBuf direct, Runnable released) {
+            super(allocator, true, 1, direct);
             this.released = released;
         }
 
