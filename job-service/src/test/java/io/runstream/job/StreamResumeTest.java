@@ -293,6 +293,10 @@ class StreamResumeTest {
         web.get().uri("/api/v1/events/runs").header("Authorization", alice).header("Last-Event-ID", "1\u0085")
                 .accept(MediaType.TEXT_EVENT_STREAM).exchange().expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).startsWith("The request was rejected"));
+        // the events stream is GET only
+        web.post().uri("/api/v1/events/runs").header("Authorization", alice).exchange()
+                .expectStatus().isEqualTo(405).expectHeader().valueEquals("Allow", "GET")
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
         // without follow=true the log endpoint is the page, served by its controller
         web.get().uri("/api/v1/runs/" + runId + "/logs?follow=false").header("Authorization", alice).exchange()
                 .expectStatus().isOk().expectHeader().contentType(MediaType.APPLICATION_JSON);

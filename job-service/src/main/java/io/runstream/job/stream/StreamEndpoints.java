@@ -24,6 +24,7 @@ import org.springframework.security.web.server.header.XFrameOptionsServerHttpHea
 import org.springframework.security.web.server.header.XXssProtectionServerHttpHeadersWriter;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -96,6 +97,10 @@ class StreamEndpoints implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         if (!isStream(exchange.getRequest())) {
+            if (EVENTS.matches(exchange.getRequest().getPath().pathWithinApplication())) {
+                // no controller maps this path (which would answer 405 for another method): say so here
+                return Mono.error(new MethodNotAllowedException(exchange.getRequest().getMethod(), Set.of(HttpMethod.GET)));
+            }
             return chain.filter(exchange);
         }
         // the firewalled exchange checks each header as it is read: a rejection can come from anywhere below
