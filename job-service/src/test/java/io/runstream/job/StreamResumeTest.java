@@ -310,6 +310,9 @@ class StreamResumeTest {
                 .expectHeader().valueEquals("X-Frame-Options", "DENY")
                 .expectHeader().valueEquals("X-Request-Id", "stream-check-1")
                 .returnResult(byte[].class);
+        // the headers are in: the stream is registered (reading its first frame below then closes it)
+        assertThat(meters.get("runstream.job.streams.open").gauge().value()).isGreaterThanOrEqualTo(1)
+                .isEqualTo(streams.openStreams());
         assertThat(new String(open.getResponseBody().blockFirst(Duration.ofSeconds(10)), StandardCharsets.UTF_8))
                 .startsWith(":stream open");
         // streams are not timed as requests; the other endpoints still are

@@ -1,5 +1,7 @@
 package io.runstream.job.stream;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.runstream.job.config.JobProperties;
 import io.runstream.job.run.RunView;
 import io.runstream.job.run.Runs;
@@ -51,8 +53,11 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
     private final Sinks.Empty<Void> shutdown = Sinks.empty();
 
     StreamService(StreamDispatcher dispatcher, StreamLog streamLog, Runs runs, JobProperties properties,
-                  EventCodec codec) {
+                  EventCodec codec, MeterRegistry meters) {
         this.dispatcher = dispatcher;
+        // streams are not in http.server.requests (StreamEndpoints): this is how many are open on the replica
+        Gauge.builder("runstream.job.streams.open", openOnReplica, AtomicInteger::get)
+                .description("SSE streams open on this replica (events and log follow)").register(meters);
         this.streamLog = streamLog;
         this.runs = runs;
         this.properties = properties.stream();
