@@ -125,11 +125,12 @@ class RunService implements Runs {
                 data.put("owner_name", caller.username());
             }
             EventEnvelope event = projection.decision(EventTypes.RUN_CREATED, runId, tenant, data);
+            String requestHash = idempotencyKey == null ? null : hash(request);
             Mono<Admission> fresh = projection.admit(event, definition)
-                    .flatMap(row -> (idempotencyKey == null ? Mono.<Void>empty() : remember(tenant, idempotencyKey, hash(request), runId))
+                    .flatMap(row -> (idempotencyKey == null ? Mono.<Void>empty() : remember(tenant, idempotencyKey, requestHash, runId))
                             .thenReturn(new Admission(row, null)));
             Mono<Admission> flow = idempotencyKey == null ? fresh
-                    : replayed(tenant, idempotencyKey, hash(request)).map(earlier -> new Admission(null, earlier))
+                    : replayed(tenant, idempotencyKey, requestHash).map(earlier -> new Admission(null, earlier))
                     .switchIfEmpty(fresh);
             return tx.transactional(flow).flatMap(admission -> {
                 if (admission.replayed() != null) {

@@ -61,14 +61,12 @@ final class SseFrames {
             }
             return netty.wrap(new ReleaseNotifyingBuffer(netty.getByteBufAllocator(), direct, written));
         }
-        byte[] bytes = new byte[size];
-        int at = 0;
+        DataBuffer buffer = buffers.allocateBuffer(size);
         for (byte[] frame : frames) {
-            System.arraycopy(frame, 0, bytes, at, frame.length);
-            at += frame.length;
+            buffer.write(frame);
         }
         written.run();
-        return buffers.wrap(bytes);
+        return buffer;
     }
 
     /**

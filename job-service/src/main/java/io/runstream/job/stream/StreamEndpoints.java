@@ -6,14 +6,11 @@ import io.runstream.platform.security.Caller;
 import io.runstream.platform.web.Problems;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.access.AccessDeniedException;
-import org.springframework.security.authentication.AuthenticationServiceException;
-import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.header.CompositeServerHttpHeadersWriter;
@@ -96,13 +93,19 @@ class StreamEndpoints implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!isStream(exchange.getRequest())) {
-            if (EVENTS.matches(exchange.getRequest().getPath().pathWithinApplication())) {
-                // no controller maps this path (which would answer 405 for another method): say so here
-                return Mono.error(new MethodNotAllowedException(exchange.getRequest().getMethod(), Set.of(HttpMethod.GET)));
-            }
-            return chain.filter(exchange);
+        ServerHttpRequest request = exchange.getRequest();
+        if (isStream(request)) {
+            return stream(exchange);
         }
+        if (request.getMethod() != HttpMethod.GET && EVENTS.matches(request.getPath().pathWithinApplication())) {
+            // no controller maps this path (which would answer 405 for another method): say so here
+            return Mono.error(new MethodNotAllowedException(request.getMethod(), Set.of(HttpMethod.GET)));
+        }
+        return chain.filter(exchange);
+    }
+
+    /** Errors go on to the platform's problem handler: 401 (with WWW-Authenticate), 403, 400, 503. */
+    private Mono<Void> stream(ServerWebExchange exchange) {
         // the firewalled exchange checks each header as it is read: a rejection can come from anywhere below
         return firewall.getFirewalledExchange(exchange)
                 .flatMap(checked -> authenticator.authenticate(checked.getRequest())
@@ -110,12 +113,7 @@ class StreamEndpoints implements WebFilter, Ordered {
                                 .then(Mono.defer(() -> SseFrames.write(checked.getResponse(), open(caller, checked))))
                                 : Mono.error(new AccessDeniedException("runs:read is required"))))
                 .onErrorMap(ServerExchangeRejectedException.class,
-                        rejected -> Problems.badRequest("The request was rejected: " + rejected.getMessage()))
-                .doOnError(AuthenticationException.class, refused -> {
-                    if (!(refused instanceof AuthenticationServiceException)) {
-                        exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-                    }
-                });
+                        rejected -> Problems.badRequest("The request was rejected: " + rejected.getMessage()));
     }
 
     private Flux<DataBuffer> open(Caller caller, ServerWebExchange exchange) {

@@ -1,7 +1,6 @@
 package io.runstream.platform.security;
 
 import io.runstream.platform.web.ProblemExceptionHandler;
-import org.springframework.http.HttpHeaders;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
@@ -20,8 +19,7 @@ class ProblemSecurityHandlers implements ServerAuthenticationEntryPoint, ServerA
 
     @Override
     public Mono<Void> commence(ServerWebExchange exchange, AuthenticationException ex) {
-        exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        return problems.handle(exchange, ex);
+        return problems.handle(exchange, ex); // a 401 with WWW-Authenticate: Bearer
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -60,6 +61,9 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         return ServerResponse.status(status == null ? HttpStatus.INTERNAL_SERVER_ERROR : status)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .headers(headers -> {
+                    if (refusedCredential(ex)) {
+                        headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer"); // RFC 6750: a 401 names the scheme
+                    }
                     if (ex instanceof ErrorResponse error) {
                         error.getHeaders().forEach((name, values) -> {
                             if (!headers.containsHeader(name)) {
@@ -70,6 +74,11 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
                 })
                 .bodyValue(problem)
                 .flatMap(response -> response.writeTo(exchange, new ResponseContext()));
+    }
+
+    /** A credential missing, malformed or refused (401) — not one that could not be checked (503). */
+    private static boolean refusedCredential(Throwable ex) {
+        return ex instanceof AuthenticationException && !(ex instanceof AuthenticationServiceException);
     }
 
     ProblemDetail toProblem(Throwable ex) {
