@@ -2,6 +2,7 @@ package io.runstream.job.config;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 import java.time.Duration;
 
@@ -26,7 +27,11 @@ public record JobProperties(
      * Live streams.
      *
      * @param heartbeat          interval of comment heartbeats on idle streams
-     * @param subscriberBuffer   events buffered per subscriber before it gets a {@code gap} and is closed
+     * @param subscriberBufferSize bytes of live events a stream may hold unwritten (queued, or in its connection's
+     *                           outbound buffer) before it gets a {@code gap} and is closed
+     * @param bufferBudget       bytes all streams of the replica may hold unwritten together; over it, the streams
+     *                           holding more than their share are closed with a {@code gap}. 0 derives it from the
+     *                           heap (see {@link #bufferBudgetBytes()})
      * @param maxStreamsPerUser  open SSE streams per user
      * @param maxStreams         open SSE streams on this replica, all users together; 0 derives it from the heap
      *                           (see {@link #streamCapacity()}): an open stream holds ~18 KB of heap, and a replica
@@ -45,7 +50,8 @@ public record JobProperties(
      *                           number of streams; 0 keeps the wait fixed
      */
     public record Stream(@DefaultValue("15s") Duration heartbeat,
-                         @DefaultValue("2000") int subscriberBuffer,
+                         @DefaultValue("512KB") DataSize subscriberBufferSize,
+                         @DefaultValue("0") DataSize bufferBudget,
                          @DefaultValue("20") int maxStreamsPerUser,
                          @DefaultValue("0") int maxStreams,
                          @DefaultValue("500") int replayPage,
@@ -67,6 +73,17 @@ public record JobProperties(
                 return fanOutLinger;
             }
             return scaled.compareTo(MAX_LINGER) < 0 ? scaled : MAX_LINGER;
+        }
+
+        /**
+         * {@code buffer-budget}, or when 0 a quarter of the maximum heap (64 MB at 256 MB): the unwritten bytes are
+         * heap (queued batches) and direct memory (the outbound buffers), whose default maximum is the heap's.
+         */
+        public long bufferBudgetBytes() {
+            if (bufferBudget.toBytes() > 0) {
+                return bufferBudget.toBytes();
+            }
+            return Math.max(subscriberBufferSize.toBytes(), Runtime.getRuntime().maxMemory() / 4);
         }
 
         /** {@code max-streams}, or when 0 as many streams as half of the maximum heap holds (~4 000 at 256 MB). */

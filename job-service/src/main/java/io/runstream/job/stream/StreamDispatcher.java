@@ -30,8 +30,8 @@ import java.util.function.Predicate;
  * from every replica's sequencer through {@code stream.advanced} announcements (its own consumer group, so
  * it reads all of them), and from a periodic look at the database — reads the events up to the head in
  * position order, and hands them to the subscribers that want them, a page at a time as one batch per
- * subscriber: one dense, ordered, duplicate-free sequence. A subscriber whose bounded queue is full is dropped with an overflow signal instead of growing
- * memory or slowing others.
+ * subscriber: one dense, ordered, duplicate-free sequence. A subscriber that holds too many unwritten bytes
+ * ({@link StreamBuffers}) is dropped with an overflow signal instead of growing memory or slowing others.
  *
  * <p>Its reads run on its own catch-up thread (they may block on the database), a short linger after a new
  * head is heard so that events committed close together go out as one batch, and serialised by one lock;
@@ -68,11 +68,14 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     private volatile long position;
     private final AtomicLong heardHead = new AtomicLong();
     private final AtomicBoolean fillScheduled = new AtomicBoolean();
+    private final StreamBuffers buffers;
 
     StreamDispatcher(StreamLog streamLog, StreamSequencer sequencer, JobProperties properties) {
         this.streamLog = streamLog;
         this.sequencer = sequencer;
         this.properties = properties.stream();
+        this.buffers = new StreamBuffers(this.properties.subscriberBufferSize().toBytes(),
+                this.properties.bufferBudgetBytes(), subscribers::size);
         // the sequencer reports on a database thread: the reads happen on the catch-up thread instead
         sequencer.onHead(this::heard);
     }
@@ -108,7 +111,7 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         synchronized (delivery) {
             for (Subscriber subscriber : subscribers) {
                 if (subscriber.sink.tryEmitNext(HEARTBEAT).isFailure()) {
-                    subscribers.remove(subscriber);
+                    drop(subscriber);
                 }
             }
         }
@@ -226,12 +229,27 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     }
 
     private void offer(Subscriber subscriber, List<StreamEvent> batch) {
-        if (subscriber.queued.addAndGet(batch.size()) > properties.subscriberBuffer()) {
-            subscribers.remove(subscriber);
+        int bytes = bytesOf(batch);
+        if (!subscriber.buffer.take(bytes)) {
+            drop(subscriber);
             subscriber.sink.tryEmitError(new SubscriberOverflow());
         } else if (subscriber.sink.tryEmitNext(batch).isFailure()) {
-            subscribers.remove(subscriber);
+            drop(subscriber);
         }
+    }
+
+    /** What a batch of live events counts against its stream's buffer: the bytes of their frames. */
+    static int bytesOf(List<StreamEvent> batch) {
+        int bytes = 0;
+        for (StreamEvent event : batch) {
+            bytes += event.frame().length;
+        }
+        return bytes;
+    }
+
+    private void drop(Subscriber subscriber) {
+        subscribers.remove(subscriber);
+        subscriber.buffer.close();
     }
 
     /**
@@ -243,25 +261,29 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         // hundred bytes instead of a preallocated array of subscriber-buffer slots (thousands of streams per replica)
         Sinks.Many<List<StreamEvent>> sink = Sinks.many().unicast()
                 .onBackpressureBuffer(Queues.<List<StreamEvent>>unbounded(16).get());
-        Subscriber subscriber = new Subscriber(tenant, wants, sink);
+        Subscriber subscriber = new Subscriber(tenant, wants, sink, buffers.open());
         long at;
         synchronized (delivery) {
             subscribers.add(subscriber);
             at = position;
         }
-        Flux<List<StreamEvent>> live = sink.asFlux().doFinally(signal -> subscribers.remove(subscriber));
-        return new Registration(at, live, () -> subscribers.remove(subscriber),
-                events -> subscriber.queued.addAndGet(-events));
+        Flux<List<StreamEvent>> live = sink.asFlux().doFinally(signal -> drop(subscriber));
+        return new Registration(at, live, () -> drop(subscriber), subscriber.buffer::release);
     }
 
     int subscriberCount() {
         return subscribers.size();
     }
 
+    /** Bytes of live events handed to this replica's streams and not yet written. */
+    long bufferedBytes() {
+        return buffers.total();
+    }
+
     /**
-     * @param written to be told how many of the live events are done with — written to the connection, or
-     *                dropped unwritten: until then they count against the subscriber's buffer, wherever they
-     *                wait (its queue, the response writer's prefetch, the connection's outbound buffer)
+     * @param written to be told how many bytes of live events ({@link #bytesOf}) are done with — written to the
+     *                connection, or dropped unwritten: until then they count against the subscriber's buffer,
+     *                wherever they wait (its queue, the response writer's prefetch, the connection's outbound buffer)
      */
     record Registration(long position, Flux<List<StreamEvent>> live, Runnable cancel, IntConsumer written) {
     }
@@ -276,13 +298,15 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         final String tenant;
         final Predicate<StreamEvent> wants;
         final Sinks.Many<List<StreamEvent>> sink;
-        /** Events handed to the sink and not yet written by the stream; above subscriber-buffer it is dropped. */
-        final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+        /** Bytes handed to the sink and not yet written by the stream. */
+        final StreamBuffers.Account buffer;
 
-        Subscriber(String tenant, Predicate<StreamEvent> wants, Sinks.Many<List<StreamEvent>> sink) {
+        Subscriber(String tenant, Predicate<StreamEvent> wants, Sinks.Many<List<StreamEvent>> sink,
+                   StreamBuffers.Account buffer) {
             this.tenant = tenant;
             this.wants = wants;
             this.sink = sink;
+            this.buffer = buffer;
         }
     }
 }

@@ -58,6 +58,9 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
         // streams are not in http.server.requests (StreamEndpoints): this is how many are open on the replica
         Gauge.builder("runstream.job.streams.open", openOnReplica, AtomicInteger::get)
                 .description("SSE streams open on this replica (events and log follow)").register(meters);
+        Gauge.builder("runstream.job.streams.buffered", dispatcher, StreamDispatcher::bufferedBytes).baseUnit("bytes")
+                .description("Bytes of live events handed to this replica's streams and not yet written to their connections")
+                .register(meters);
         this.streamLog = streamLog;
         this.runs = runs;
         this.properties = properties.stream();
@@ -156,17 +159,17 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
         };
         // live events count against the subscriber's buffer until their frames are written (or none are)
         Flux<Pending> batches = Flux.concat(replay.map(batch -> new Pending(framesOf.apply(batch), 0)),
-                registration.live().map(batch -> new Pending(framesOf.apply(batch), batch.size())));
+                registration.live().map(batch -> new Pending(framesOf.apply(batch), StreamDispatcher.bytesOf(batch))));
         Flux<DataBuffer> main = batches
                 .filter(pending -> {
                     if (pending.frames().isEmpty()) {
-                        registration.written().accept(pending.liveEvents());
+                        registration.written().accept(pending.liveBytes());
                         return false;
                     }
                     return true;
                 })
                 .map(pending -> SseFrames.join(buffers, pending.frames(),
-                        () -> registration.written().accept(pending.liveEvents())))
+                        () -> registration.written().accept(pending.liveBytes())))
                 .takeUntilOther(Mono.firstWithSignal(runEnded.asMono(),
                         shutdown.asMono().doOnTerminate(() -> ending.compareAndSet(null, "shutdown"))))
                 .onErrorResume(StreamDispatcher.SubscriberOverflow.class, overflow -> {
@@ -186,8 +189,8 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
         return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(OPENED)), main);
     }
 
-    /** A batch's frames, and how many live events (from the fan-out, not the replay) they stand for. */
-    private record Pending(List<byte[]> frames, int liveEvents) {
+    /** A batch's frames, and how many bytes of live events (from the fan-out, not the replay) they stand for. */
+    private record Pending(List<byte[]> frames, int liveBytes) {
     }
 
     /**

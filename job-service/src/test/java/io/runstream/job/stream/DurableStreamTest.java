@@ -26,11 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Positions are given after commit: a reader that keeps asking for "pos > last" — as the fan-out and every
  * resuming client do — must see every committed event exactly once, also one whose transaction commits
  * long after others that started later, and the positions must stay dense when transactions roll back.
- * A subscriber that does not keep up is cut off with an overflow instead of buffering without bound.
+ * A subscriber that does not keep up is cut off with an overflow instead of buffering without bound (bytes of
+ * unwritten frames; the replica-wide budget is {@link StreamBuffersTest}'s).
  */
 @RealInfrastructure
 @DirtiesContext
-@SpringBootTest(properties = "runstream.job.stream.subscriber-buffer=5")
+// a test event's frame is ~40 bytes ("id:1234\nevent:run.progress\ndata:{"n":0}\n\n"): 200 bytes hold four, not six
+@SpringBootTest(properties = "runstream.job.stream.subscriber-buffer-size=200B")
 class DurableStreamTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -119,19 +121,24 @@ class DurableStreamTest {
         int before = dispatcher.subscriberCount();
         StreamDispatcher.Registration slow = dispatcher.register(tenant, event -> true);
         assertThat(dispatcher.subscriberCount()).isEqualTo(before + 1);
-        // the subscriber takes nothing while 8 events arrive; its buffer holds 5
+        // the subscriber takes nothing while 8 events (over 300 bytes) arrive; its buffer holds 200 bytes
         appendAll(tenant, 0, 8);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> dispatcher.subscriberCount() == before);
 
         List<Integer> received = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger receivedBytes = new java.util.concurrent.atomic.AtomicInteger();
         AtomicReference<Throwable> ended = new AtomicReference<>();
-        slow.live().doOnNext(batch -> batch.forEach(e -> received.add(e.data().path("n").asInt())))
+        slow.live().doOnNext(batch -> batch.forEach(e -> {
+                    received.add(e.data().path("n").asInt());
+                    receivedBytes.addAndGet(e.frame().length);
+                }))
                 .doOnError(ended::set).onErrorComplete()
                 .blockLast(Duration.ofSeconds(10));
         // events arrive in batches (one per fan-out pass, and a pass takes every event committed within its
         // linger, so possibly all eight at once): what was queued before the overflowing batch, in order
-        assertThat(received).hasSizeLessThanOrEqualTo(5)
+        assertThat(receivedBytes.get()).isLessThanOrEqualTo(200);
+        assertThat(received).hasSizeLessThan(8)
                 .isEqualTo(java.util.stream.IntStream.range(0, received.size()).boxed().toList());
         assertThat(ended.get()).isInstanceOf(StreamDispatcher.SubscriberOverflow.class);
     }
@@ -148,13 +155,13 @@ class DurableStreamTest {
             appendAll(tenant, 0, 4);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> eventsIn(taken) == 4);
 
-            // written: their places in the buffer of 5 are free again
-            taken.forEach(batch -> stream.written().accept(batch.size()));
+            // written: their bytes in the buffer of 200 are free again
+            taken.forEach(batch -> stream.written().accept(StreamDispatcher.bytesOf(batch)));
             appendAll(tenant, 4, 8);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> eventsIn(taken) == 8);
             assertThat(ended.get()).isNull();
 
-            // four taken and unwritten, two more: over the buffer, however eagerly the writer takes them
+            // four taken and unwritten (~160 bytes), two more: over the buffer, however eagerly the writer takes them
             appendAll(tenant, 8, 10);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ended.get() != null);
             assertThat(ended.get()).isInstanceOf(StreamDispatcher.SubscriberOverflow.class);
