@@ -257,8 +257,8 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
      * which it must replay up to from the database itself. Holds only the in-memory delivery lock.
      */
     Registration register(String tenant, Predicate<StreamEvent> wants) {
-        // a queue that grows in small chunks, bounded by the subscriber's own count: an idle stream costs a few
-        // hundred bytes instead of a preallocated array of subscriber-buffer slots (thousands of streams per replica)
+        // a queue that grows in small chunks, bounded by the subscriber's byte account (StreamBuffers): an idle stream
+        // costs a few hundred bytes instead of a preallocated array of slots (thousands of streams per replica)
         Sinks.Many<List<StreamEvent>> sink = Sinks.many().unicast()
                 .onBackpressureBuffer(Queues.<List<StreamEvent>>unbounded(16).get());
         Subscriber subscriber = new Subscriber(tenant, wants, sink, buffers.open());

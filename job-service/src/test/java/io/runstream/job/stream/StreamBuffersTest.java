@@ -76,11 +76,9 @@ class StreamBuffersTest {
     @Test
     void concurrentTakesReleasesAndCloses_leaveTheTotalExact() throws InterruptedException {
         StreamBuffers buffers = new StreamBuffers(1_000_000, Long.MAX_VALUE, streams::get);
-        StreamBuffers.Account[] accounts = new StreamBuffers.Account[8];
         Thread[] threads = new Thread[8];
-        for (int i = 0; i < accounts.length; i++) {
+        for (int i = 0; i < threads.length; i++) {
             StreamBuffers.Account account = open(buffers);
-            accounts[i] = account;
             boolean closes = i % 2 == 0;
             threads[i] = new Thread(() -> {
                 for (int n = 0; n < 100_000; n++) {
