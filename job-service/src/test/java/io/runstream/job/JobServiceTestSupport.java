@@ -19,7 +19,7 @@ public final class JobServiceTestSupport {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     public static final String[] ALL = {"runs:read", "runs:write", "runs:cancel", "jobs:write"};
-    static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
+    public static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
     };
 
     private JobServiceTestSupport() {

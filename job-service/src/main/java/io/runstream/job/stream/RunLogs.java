@@ -7,7 +7,7 @@ import io.runstream.platform.event.EventTypes;
 import io.runstream.platform.security.Caller;
 import io.runstream.platform.web.Problems;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -59,11 +59,11 @@ class RunLogs {
     }
 
     Flux<DataBuffer> follow(Caller caller, String runId, Instant since, Long offset, List<String> levels,
-                            String lastEventId, DataBufferFactory buffers) {
+                            String lastEventId, ServerHttpResponse response) {
         List<String> wanted = lower(levels);
         var filter = new StreamFilter(runId, null, Set.of(EventTypes.RUN_OUTPUT, EventTypes.STEP_OUTPUT), null, null);
         return streams.open(caller, StreamService.Kind.LOGS, filter, lastEventId, offset, since,
-                wanted == null ? null : line -> levelOf(line) == null || wanted.contains(levelOf(line)), buffers);
+                wanted == null ? null : line -> levelOf(line) == null || wanted.contains(levelOf(line)), response);
     }
 
     private static String levelOf(StreamEvent line) {

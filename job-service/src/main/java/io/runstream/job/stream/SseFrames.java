@@ -23,6 +23,8 @@ import java.util.List;
  */
 final class SseFrames {
 
+    private static final int CRLF = ('\r' << 8) | '\n';
+
     private SseFrames() {
     }
 
@@ -38,6 +40,20 @@ final class SseFrames {
 
     static byte[] comment(String text) {
         return (":" + text + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A frame as one HTTP/1.1 chunk (its size in hex, CRLF, the frame, CRLF) in a direct buffer: what Netty's HTTP
+     * encoder would write around it, for writes that go out below the encoder ({@link LiveChannel}).
+     */
+    static ByteBuf chunk(ByteBufAllocator allocator, byte[] frame) {
+        String size = Integer.toHexString(frame.length);
+        ByteBuf chunk = allocator.directBuffer(size.length() + frame.length + 4);
+        chunk.writeCharSequence(size, StandardCharsets.US_ASCII);
+        chunk.writeShort(CRLF);
+        chunk.writeBytes(frame);
+        chunk.writeShort(CRLF);
+        return chunk;
     }
 
     /**

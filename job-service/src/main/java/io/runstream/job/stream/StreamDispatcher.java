@@ -1,5 +1,6 @@
 package io.runstream.job.stream;
 
+import io.netty.channel.EventLoop;
 import io.runstream.job.config.JobProperties;
 import io.runstream.platform.event.EventEnvelope;
 import org.slf4j.Logger;
@@ -14,7 +15,9 @@ import reactor.util.concurrent.Queues;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -109,11 +112,15 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     /** Under the delivery lock, like every hand-out of events: a subscriber's sink is never fed by two threads at once. */
     private void heartbeat() {
         synchronized (delivery) {
+            Map<EventLoop, List<LiveChannel>> byLoop = new HashMap<>();
             for (Subscriber subscriber : subscribers) {
-                if (subscriber.sink.tryEmitNext(HEARTBEAT).isFailure()) {
+                if (subscriber.channel != null) {
+                    byLoop.computeIfAbsent(subscriber.channel.loop(), loop -> new ArrayList<>()).add(subscriber.channel);
+                } else if (subscriber.sink.tryEmitNext(HEARTBEAT).isFailure()) {
                     drop(subscriber);
                 }
             }
+            LiveChannel.heartbeat(byLoop);
         }
     }
 
@@ -205,11 +212,13 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     }
 
     /**
-     * Hands a page of events to the subscribers: each gets the events it wants as one batch (one signal and,
-     * downstream, one write and one flush per stream instead of one per event).
+     * Hands a page of events to the subscribers: each gets the events it wants as one batch (one write and one
+     * flush per stream instead of one per event). Streams on a Netty connection get theirs from one task per event
+     * loop ({@link LiveChannel}); the others through their Reactor sink.
      */
     private void deliverAll(List<StreamEvent> events) {
         synchronized (delivery) {
+            Map<EventLoop, List<LiveChannel.Handout>> byLoop = null;
             for (Subscriber subscriber : subscribers) {
                 List<StreamEvent> batch = null;
                 for (StreamEvent event : events) {
@@ -220,9 +229,21 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
                         batch.add(event);
                     }
                 }
-                if (batch != null) {
-                    offer(subscriber, batch);
+                if (batch == null) {
+                    continue;
                 }
+                if (subscriber.channel == null) {
+                    offer(subscriber, batch);
+                } else {
+                    if (byLoop == null) {
+                        byLoop = new HashMap<>();
+                    }
+                    byLoop.computeIfAbsent(subscriber.channel.loop(), loop -> new ArrayList<>())
+                            .add(new LiveChannel.Handout(subscriber.channel, batch));
+                }
+            }
+            if (byLoop != null) {
+                LiveChannel.handOut(events, byLoop);
             }
             position = events.get(events.size() - 1).pos();
         }
@@ -250,6 +271,9 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     private void drop(Subscriber subscriber) {
         subscribers.remove(subscriber);
         subscriber.buffer.close();
+        if (subscriber.channel != null) {
+            subscriber.channel.close();
+        }
     }
 
     /**
@@ -261,7 +285,7 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         // costs a few hundred bytes instead of a preallocated array of slots (thousands of streams per replica)
         Sinks.Many<List<StreamEvent>> sink = Sinks.many().unicast()
                 .onBackpressureBuffer(Queues.<List<StreamEvent>>unbounded(16).get());
-        Subscriber subscriber = new Subscriber(tenant, wants, sink, buffers.open());
+        Subscriber subscriber = new Subscriber(tenant, wants, sink, buffers.open(), null);
         long at;
         synchronized (delivery) {
             subscribers.add(subscriber);
@@ -269,6 +293,26 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         }
         Flux<List<StreamEvent>> live = sink.asFlux().doFinally(signal -> drop(subscriber));
         return new Registration(at, live, () -> drop(subscriber), subscriber.buffer::release);
+    }
+
+    /**
+     * Registers a subscriber whose live events the fan-out writes to its channel itself; like {@link #register},
+     * the subscriber replays up to the returned position, and then {@link LiveChannel} takes over.
+     */
+    Registration register(String tenant, Predicate<StreamEvent> wants, LiveChannel channel) {
+        Subscriber subscriber = new Subscriber(tenant, wants, null, buffers.open(), channel);
+        channel.open(subscriber.buffer);
+        long at;
+        synchronized (delivery) {
+            subscribers.add(subscriber);
+            at = position;
+        }
+        return new Registration(at, Flux.never(), () -> drop(subscriber), subscriber.buffer::release);
+    }
+
+    /** Streams whose live events the fan-out writes to their connection itself ({@link LiveChannel}). */
+    int liveChannelCount() {
+        return (int) subscribers.stream().filter(subscriber -> subscriber.channel != null).count();
     }
 
     int subscriberCount() {
@@ -297,16 +341,19 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     private static final class Subscriber {
         final String tenant;
         final Predicate<StreamEvent> wants;
+        /** The Reactor path's queue, or null when the fan-out writes to the {@code channel} itself. */
         final Sinks.Many<List<StreamEvent>> sink;
-        /** Bytes handed to the sink and not yet written by the stream. */
+        /** Bytes handed to the stream and not yet written to its connection. */
         final StreamBuffers.Account buffer;
+        final LiveChannel channel;
 
         Subscriber(String tenant, Predicate<StreamEvent> wants, Sinks.Many<List<StreamEvent>> sink,
-                   StreamBuffers.Account buffer) {
+                   StreamBuffers.Account buffer, LiveChannel channel) {
             this.tenant = tenant;
             this.wants = wants;
             this.sink = sink;
             this.buffer = buffer;
+            this.channel = channel;
         }
     }
 }

@@ -125,7 +125,7 @@ class StreamEndpoints implements WebFilter, Ordered {
         PathPattern.PathMatchInfo logsOf = LOGS.matchAndExtract(request.getPath().pathWithinApplication());
         if (logsOf != null) {
             return logs.follow(caller, logsOf.getUriVariables().get("runId"), Params.instant("since", query.getFirst("since")),
-                    offset(query.getFirst("offset")), Params.split(query.get("level")), cursor, response.bufferFactory());
+                    offset(query.getFirst("offset")), Params.split(query.get("level")), cursor, response);
         }
         Set<String> wanted = new HashSet<>(STREAMED);
         List<String> types = Params.split(query.get("types"));
@@ -134,7 +134,7 @@ class StreamEndpoints implements WebFilter, Ordered {
         }
         var filter = new StreamFilter(blank(query.getFirst("run_id")), blank(query.getFirst("job_id")), wanted,
                 Params.split(query.get("status")), Params.split(query.get("tags")));
-        return streams.open(caller, StreamService.Kind.EVENTS, filter, cursor, null, null, null, response.bufferFactory());
+        return streams.open(caller, StreamService.Kind.EVENTS, filter, cursor, null, null, null, response);
     }
 
     private static Long offset(String value) {

@@ -14,6 +14,7 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.http.HttpStatus;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -78,14 +79,14 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
      * changing what counts as delivered.
      */
     public Flux<DataBuffer> open(Caller caller, Kind kind, StreamFilter filter, String lastEventId, Long fromOffset,
-                                 Instant since, Predicate<StreamEvent> shown, DataBufferFactory buffers) {
+                                 Instant since, Predicate<StreamEvent> shown, ServerHttpResponse response) {
         return Flux.defer(() -> {
             Long last = parseCursor(lastEventId);
             Mono<RunView> run = filter.runId() == null ? Mono.empty() : runs.get(caller.tenant(), filter.runId());
             return run.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
                     .flatMapMany(snapshot -> checkCursor(last, snapshot.orElse(null))
                             .thenMany(Flux.defer(() -> stream(caller, kind, filter, last, fromOffset, since, shown,
-                                    buffers, snapshot.orElse(null)))));
+                                    response, snapshot.orElse(null)))));
         });
     }
 
@@ -109,7 +110,7 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
     }
 
     private Flux<DataBuffer> stream(Caller caller, Kind kind, StreamFilter filter, Long last, Long fromOffset,
-                                    Instant since, Predicate<StreamEvent> shown, DataBufferFactory buffers,
+                                    Instant since, Predicate<StreamEvent> shown, ServerHttpResponse response,
                                     RunView snapshot) {
         String user = caller.userId() == null ? "?" : caller.userId();
         AtomicInteger open = openPerUser.computeIfAbsent(user, key -> new AtomicInteger());
@@ -125,13 +126,21 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
             return Flux.error(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "stream-capacity", "Stream Capacity Reached",
                     "This service holds its maximum of " + capacity + " open streams; try again shortly"));
         }
-        StreamDispatcher.Registration registration = dispatcher.register(caller.tenant(),
-                event -> filter.matches(event) || (kind == Kind.LOGS && isEndOf(event, filter)));
+        DataBufferFactory buffers = response.bufferFactory();
+        AtomicReference<String> ending = new AtomicReference<>();
+        Sinks.Empty<Void> overflowed = Sinks.empty();
+        // on a Netty HTTP/1.1 connection the fan-out writes the live events itself; elsewhere they come through a sink
+        LiveChannel channel = LiveChannel.of(response, () -> {
+            ending.compareAndSet(null, "slow_consumer");
+            overflowed.tryEmitEmpty();
+        });
+        Predicate<StreamEvent> wants = event -> filter.matches(event) || (kind == Kind.LOGS && isEndOf(event, filter));
+        StreamDispatcher.Registration registration = channel == null ? dispatcher.register(caller.tenant(), wants)
+                : dispatcher.register(caller.tenant(), wants, channel);
         long start = last != null ? last
                 : kind == Kind.LOGS ? (fromOffset == null ? 0 : fromOffset) : registration.position();
         Delivery delivery = new Delivery(kind, filter, start, since, shown,
                 snapshot != null && snapshot.status().isTerminal());
-        AtomicReference<String> ending = new AtomicReference<>();
         Sinks.Empty<Void> runEnded = Sinks.empty();
         Runnable maybeEnd = () -> {
             // a run's stream ends once its run.finished was delivered and the replay is over, after a
@@ -143,9 +152,46 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
         };
         Flux<List<StreamEvent>> replay = replay(caller.tenant(), kind, filter, start, registration.position())
                 .doOnComplete(() -> {
-                    delivery.replayDone = true;
+                    delivery.replayDone();
                     maybeEnd.run();
                 });
+        Mono<Void> ends = Mono.firstWithSignal(runEnded.asMono(), overflowed.asMono(),
+                shutdown.asMono().doOnTerminate(() -> ending.compareAndSet(null, "shutdown")));
+        Flux<DataBuffer> written;
+        if (channel != null) {
+            channel.bind(delivery, maybeEnd);
+            // the writer's part is the opening comment and the replay; the live events follow from the fan-out
+            written = Flux.concat(Mono.fromSupplier(() -> channel.track(buffers, List.of(OPENED))),
+                    replay.map(delivery::frames).filter(frames -> !frames.isEmpty())
+                            .map(frames -> channel.track(buffers, frames)),
+                    Mono.<DataBuffer>empty().doOnSuccess(nothing -> channel.replayEmitted()),
+                    Flux.<DataBuffer>never());
+            ends = ends.then(channel.closeOnLoop());
+        } else {
+            written = Flux.concat(Mono.fromSupplier(() -> buffers.wrap(OPENED)), reactorPath(buffers, delivery,
+                    maybeEnd, replay, registration));
+        }
+        // a first comment commits the response headers at once, so clients know the stream is open
+        return written
+                .takeUntilOther(ends)
+                .onErrorResume(StreamDispatcher.SubscriberOverflow.class, overflow -> {
+                    ending.set("slow_consumer");
+                    return Mono.empty();
+                })
+                .concatWith(Mono.fromSupplier(() -> finalEvent(buffers, ending.get(), filter, delivery.delivered())))
+                .doFinally(signal -> {
+                    registration.cancel().run();
+                    open.decrementAndGet();
+                    openOnReplica.decrementAndGet();
+                });
+    }
+
+    /**
+     * Replay and live batches through the response's writer, where {@link LiveChannel} cannot write: live events
+     * count against the subscriber's buffer until their frames are written (or none are).
+     */
+    private Flux<DataBuffer> reactorPath(DataBufferFactory buffers, Delivery delivery, Runnable maybeEnd,
+                                         Flux<List<StreamEvent>> replay, StreamDispatcher.Registration registration) {
         // map and filter, not mapNotNull: that is a handle, which restores the request's thread locals (its
         // observation and tracing scope) for every batch of every stream, most of the fan-out's CPU at 5,000 streams
         // heartbeats come from the fan-out as an empty batch to every stream (one timer, not one per stream)
@@ -157,10 +203,8 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
             maybeEnd.run();
             return frames;
         };
-        // live events count against the subscriber's buffer until their frames are written (or none are)
-        Flux<Pending> batches = Flux.concat(replay.map(batch -> new Pending(framesOf.apply(batch), 0)),
-                registration.live().map(batch -> new Pending(framesOf.apply(batch), StreamDispatcher.bytesOf(batch))));
-        Flux<DataBuffer> main = batches
+        return Flux.concat(replay.map(batch -> new Pending(framesOf.apply(batch), 0)),
+                        registration.live().map(batch -> new Pending(framesOf.apply(batch), StreamDispatcher.bytesOf(batch))))
                 .filter(pending -> {
                     if (pending.frames().isEmpty()) {
                         registration.written().accept(pending.liveBytes());
@@ -169,81 +213,23 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
                     return true;
                 })
                 .map(pending -> SseFrames.join(buffers, pending.frames(),
-                        () -> registration.written().accept(pending.liveBytes())))
-                .takeUntilOther(Mono.firstWithSignal(runEnded.asMono(),
-                        shutdown.asMono().doOnTerminate(() -> ending.compareAndSet(null, "shutdown"))))
-                .onErrorResume(StreamDispatcher.SubscriberOverflow.class, overflow -> {
-                    ending.set("slow_consumer");
-                    return Mono.fromSupplier(() -> control(buffers, "gap", Map.of("reason", "slow_consumer",
-                            "last_event_id", String.valueOf(delivery.delivered),
-                            "detail", "the client did not keep up; reconnect with Last-Event-ID to resume")));
-                })
-                .concatWith(Mono.fromSupplier(() -> ending.get() == null || "slow_consumer".equals(ending.get()) ? null
-                        : control(buffers, "end", endData(ending.get(), filter, delivery.delivered))))
-                .doFinally(signal -> {
-                    registration.cancel().run();
-                    open.decrementAndGet();
-                    openOnReplica.decrementAndGet();
-                });
-        // a first comment commits the response headers at once, so clients know the stream is open
-        return Flux.concat(Mono.fromSupplier(() -> buffers.wrap(OPENED)), main);
+                        () -> registration.written().accept(pending.liveBytes())));
     }
 
     /** A batch's frames, and how many bytes of live events (from the fan-out, not the replay) they stand for. */
     private record Pending(List<byte[]> frames, int liveBytes) {
     }
 
-    /**
-     * What one stream has delivered: it drops what it already wrote (the replay and the live feed overlap at
-     * the registration position), and notices its run's end. Batches arrive one after another (serialised signals), so
-     * plain fields suffice; {@code delivered} is read for the final event after the last batch.
-     */
-    private static final class Delivery {
-        private final Kind kind;
-        private final StreamFilter filter;
-        private final Instant since;
-        private final Predicate<StreamEvent> shown;
-        private volatile long delivered;
-        private volatile boolean replayDone;
-        private volatile boolean finishedSeen;
-        private boolean endScheduled;
-
-        Delivery(Kind kind, StreamFilter filter, long start, Instant since, Predicate<StreamEvent> shown,
-                 boolean alreadyEnded) {
-            this.kind = kind;
-            this.filter = filter;
-            this.delivered = start;
-            this.since = since;
-            this.shown = shown;
-            this.finishedSeen = alreadyEnded;
+    /** {@code gap} for a stream that fell behind, {@code end} for one that ended otherwise, none for a cancelled one. */
+    private DataBuffer finalEvent(DataBufferFactory buffers, String ending, StreamFilter filter, long delivered) {
+        if (ending == null) {
+            return null;
         }
-
-        List<byte[]> frames(List<StreamEvent> batch) {
-            List<byte[]> frames = new ArrayList<>(batch.size());
-            for (StreamEvent event : batch) {
-                if (event.pos() <= delivered) {
-                    continue;
-                }
-                delivered = event.pos();
-                if (filter.runId() != null && EventTypes.RUN_FINISHED.equals(event.type())) {
-                    finishedSeen = true;
-                }
-                if ((kind == Kind.EVENTS || event.isLog())
-                        && (since == null || !event.time().isBefore(since))
-                        && (shown == null || shown.test(event))) {
-                    frames.add(kind == Kind.LOGS ? SseFrames.event(event.pos(), "log", event.dataJson()) : event.frame());
-                }
-            }
-            return frames;
+        if ("slow_consumer".equals(ending)) {
+            return control(buffers, "gap", Map.of("reason", "slow_consumer", "last_event_id", String.valueOf(delivered),
+                    "detail", "the client did not keep up; reconnect with Last-Event-ID to resume"));
         }
-
-        synchronized boolean endsNow() {
-            if (replayDone && finishedSeen && !endScheduled) {
-                endScheduled = true;
-                return true;
-            }
-            return false;
-        }
+        return control(buffers, "end", endData(ending, filter, delivered));
     }
 
     private static boolean isEndOf(StreamEvent event, StreamFilter filter) {
