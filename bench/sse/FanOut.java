@@ -37,6 +37,10 @@ import java.util.regex.Pattern;
  * the bottleneck on two cores from about 5,000 subscribers).
  * job-service must allow the streams: runstream.job.stream.max-streams-per-user and
  * runstream.job.stream.max-streams above N (and a heap for them: ~18 KB per stream).
+ *
+ * <p>The same load on nginx's nchan module (bench/sse/nchan/run.sh): NCHAN=http://localhost:9090 subscribes to
+ * {@code /sub} and publishes to {@code /pub} instead, each "run" four messages back to back (a run's four events),
+ * each with its own timestamp; ids ("time:tag") are compared as numbers; JOB_PID is then nginx's worker.
  */
 public class FanOut {
 
@@ -50,13 +54,15 @@ public class FanOut {
         int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         double rate = args.length > 1 ? Double.parseDouble(args[1]) : 2.5;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-        URI base = URI.create(System.getenv().getOrDefault("BASE_URL", "http://localhost:8082"));
+        String nchan = System.getenv("NCHAN");
+        URI base = URI.create(nchan != null ? nchan : System.getenv().getOrDefault("BASE_URL", "http://localhost:8082"));
         String token = System.getenv("TOKEN");
         String jobPid = System.getenv("JOB_PID");
 
         List<Subscriber> all = new ArrayList<>();
         Selector selector = Selector.open();
-        String request = "GET /api/v1/events/runs?job_id=system/echo HTTP/1.1\r\nHost: " + base.getHost()
+        String path = nchan != null ? "/sub" : "/api/v1/events/runs?job_id=system/echo";
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + base.getHost()
                 + "\r\nAuthorization: Bearer " + token + "\r\nAccept: text/event-stream\r\n\r\n";
         Thread io = new Thread(() -> drive(selector), "fan-out-io");
         io.setDaemon(true);
@@ -96,6 +102,19 @@ public class FanOut {
             long wait = next - System.nanoTime();
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            if (nchan != null) {
+                for (int event = 0; event < 4; event++) {
+                    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve("/pub"))
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"n\":" + (created * 4 + event) + ",\"timestamp\":\"" + Instant.now() + "\"}"))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    if (answer.statusCode() / 100 != 2) {
+                        failed++;
+                    }
+                }
+                created++;
+                continue;
             }
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/runs"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
@@ -228,6 +247,15 @@ public class FanOut {
         }
     }
 
+    /** A numeric id as it is; nchan's "time:tag" (tag possibly "[n]") as time * 1,000,000 + tag, which orders the same. */
+    static long idOf(String id) {
+        int colon = id.indexOf(':');
+        if (colon < 0) {
+            return Long.parseLong(id);
+        }
+        return Long.parseLong(id.substring(0, colon)) * 1_000_000 + Long.parseLong(id.substring(colon + 1).replaceAll("[^0-9]", ""));
+    }
+
     /** One SSE connection: HTTP headers, then chunked body decoded, then SSE lines. */
     static final class Subscriber {
         // written by the I/O thread, read by the main thread
@@ -318,7 +346,7 @@ public class FanOut {
                 text = text.substring(0, text.length() - 1);
             }
             if (text.startsWith("id:")) {
-                pendingId = Long.parseLong(text.substring(3).trim());
+                pendingId = idOf(text.substring(3).trim());
             } else if (text.startsWith("event:")) {
                 pendingEvent = text.substring(6).trim();
             } else if (text.startsWith("data:")) {
