@@ -286,11 +286,7 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
         Sinks.Many<List<StreamEvent>> sink = Sinks.many().unicast()
                 .onBackpressureBuffer(Queues.<List<StreamEvent>>unbounded(16).get());
         Subscriber subscriber = new Subscriber(tenant, wants, sink, buffers.open(), null);
-        long at;
-        synchronized (delivery) {
-            subscribers.add(subscriber);
-            at = position;
-        }
+        long at = add(subscriber);
         Flux<List<StreamEvent>> live = sink.asFlux().doFinally(signal -> drop(subscriber));
         return new Registration(at, live, () -> drop(subscriber), subscriber.buffer::release);
     }
@@ -302,12 +298,15 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     Registration register(String tenant, Predicate<StreamEvent> wants, LiveChannel channel) {
         Subscriber subscriber = new Subscriber(tenant, wants, null, buffers.open(), channel);
         channel.open(subscriber.buffer);
-        long at;
+        return new Registration(add(subscriber), Flux.never(), () -> drop(subscriber), subscriber.buffer::release);
+    }
+
+    /** Adds the subscriber to the hand-outs and answers the position it joins at. */
+    private long add(Subscriber subscriber) {
         synchronized (delivery) {
             subscribers.add(subscriber);
-            at = position;
+            return position;
         }
-        return new Registration(at, Flux.never(), () -> drop(subscriber), subscriber.buffer::release);
     }
 
     /** Streams whose live events the fan-out writes to their connection itself ({@link LiveChannel}). */

@@ -157,6 +157,7 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
                 });
         Mono<Void> ends = Mono.firstWithSignal(runEnded.asMono(), overflowed.asMono(),
                 shutdown.asMono().doOnTerminate(() -> ending.compareAndSet(null, "shutdown")));
+        // both paths begin with a comment, which commits the response headers at once: clients know the stream is open
         Flux<DataBuffer> written;
         if (channel != null) {
             channel.bind(delivery, maybeEnd);
@@ -171,7 +172,6 @@ public class StreamService implements ApplicationListener<ContextClosedEvent> {
             written = Flux.concat(Mono.fromSupplier(() -> buffers.wrap(OPENED)), reactorPath(buffers, delivery,
                     maybeEnd, replay, registration));
         }
-        // a first comment commits the response headers at once, so clients know the stream is open
         return written
                 .takeUntilOther(ends)
                 .onErrorResume(StreamDispatcher.SubscriberOverflow.class, overflow -> {
