@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  *   BASE_URL=http://localhost:8082 TOKEN=... JOB_PID=<job-service pid> java bench/sse/FanOut.java 10000 2.5 30
  * </pre>
  *
- * All subscribers connect first; then runs are created for the given seconds; then it waits a few seconds for
- * the last events. One thread drives every connection with a non-blocking selector (HTTP/1.1, chunked), so the
+ * All subscribers connect first; then runs are created for WARMUP (default 5) + the given seconds; then it waits a
+ * few seconds for the last events. Latency counts from the end of the warm-up (both JVMs compile their hot paths
+ * for the full load meanwhile); gaps and duplicates count throughout. TIMELINE=1 prints latency per second. One thread drives every connection with a non-blocking selector (HTTP/1.1, chunked), so the
  * client itself stays cheap next to the service. Each subscriber checks that ids strictly increase
  * (duplicates), and every subscriber must receive exactly the events the most complete one received (gaps).
  * Latency is arrival time minus the event's "timestamp" (when the executor or job-service produced it), taken
@@ -49,6 +50,13 @@ public class FanOut {
     private static final Object REGISTRATION = new Object();
     /** Every LATENCY_SAMPLE-th subscriber's events are timed: all of their events, a tenth of the streams. */
     private static final int LATENCY_SAMPLE = Integer.parseInt(System.getenv().getOrDefault("LATENCY_SAMPLE", "10"));
+    /** TIMELINE=1: the latency's p50 / p99 / max per second of arrival, to tell a steady tail from a few bad seconds. */
+    private static final boolean TIMELINE = System.getenv("TIMELINE") != null;
+    private static final int[][] TIMELINE_MS = new int[400][];
+    private static volatile long timelineStart;
+    /** WARMUP seconds of the full load before latency counts (gaps and duplicates count throughout). */
+    private static final int WARMUP = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "5"));
+    private static volatile long measureFrom = Long.MAX_VALUE;
 
     public static void main(String[] args) throws Exception {
         int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -93,11 +101,14 @@ public class FanOut {
 
         HttpClient http = HttpClient.newHttpClient();
         double cpuBefore = cpuSeconds(jobPid);
+        long clientCpuBefore = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(io.getId());
+        timelineStart = System.currentTimeMillis();
+        measureFrom = timelineStart + WARMUP * 1000L;
         long interval = (long) (1_000_000_000L / rate);
         long start = System.nanoTime();
         int created = 0;
         int failed = 0;
-        while (System.nanoTime() - start < Duration.ofSeconds(seconds).toNanos()) {
+        while (System.nanoTime() - start < Duration.ofSeconds(WARMUP + seconds).toNanos()) {
             long next = start + created * interval;
             long wait = next - System.nanoTime();
             if (wait > 0) {
@@ -136,6 +147,8 @@ public class FanOut {
         }
 
         double cpu = cpuSeconds(jobPid) - cpuBefore;
+        double clientCpu = (java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(io.getId())
+                - clientCpuBefore) / 1e9;
         long reference = 0;
         long referenceSum = 0;
         for (Subscriber s : all) {
@@ -158,11 +171,22 @@ public class FanOut {
         }
         long gapEvents = all.stream().mapToLong(s -> s.gapSignals).sum();
         System.out.printf("runs created %d (%d failed) in %d s; %d events per subscriber (%.1f/s)%n", created, failed,
-                seconds, reference, reference / (double) seconds);
+                WARMUP + seconds, reference, reference / (double) (WARMUP + seconds));
         System.out.printf("deliveries %d, duplicates %d, subscribers missing events %d (%d events), gap signals %d%n",
                 deliveries, duplicates, incomplete, gaps, gapEvents);
-        System.out.printf("latency ms: p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n", percentile(0.50), percentile(0.90),
+        System.out.printf("latency (after a %d s warm-up at the full load) ms: p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n",
+                WARMUP, percentile(0.50), percentile(0.90),
                 percentile(0.99), percentile(0.999), percentile(1.0));
+        System.out.printf("client I/O thread CPU %.1f s%n", clientCpu);
+        if (TIMELINE) {
+            for (int second = 0; second < TIMELINE_MS.length; second++) {
+                if (TIMELINE_MS[second] != null) {
+                    int[] counts = TIMELINE_MS[second];
+                    System.out.printf("  second %3d: p50 %5d  p99 %5d  max %5d ms%n", second, percentileOf(counts, 0.5),
+                            percentileOf(counts, 0.99), percentileOf(counts, 1.0));
+                }
+            }
+        }
         if (jobPid != null) {
             // includes creating and executing the runs (≈ 15-25 ms each), so per delivery it is an upper bound
             System.out.printf("job-service CPU %.1f s during the run and the drain: %.1f µs per delivery%n", cpu,
@@ -186,6 +210,22 @@ public class FanOut {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
+    private static int percentileOf(int[] counts, double p) {
+        long total = 0;
+        for (int c : counts) {
+            total += c;
+        }
+        long wanted = (long) Math.ceil(total * p);
+        long seen = 0;
+        for (int ms = 0; ms < counts.length; ms++) {
+            seen += counts[ms];
+            if (seen >= wanted && wanted > 0) {
+                return ms;
+            }
+        }
+        return -1;
+    }
+
     private static long percentile(double p) {
         long total = 0;
         for (long c : LATENCY_MS) {
@@ -203,7 +243,8 @@ public class FanOut {
     }
 
     private static void drive(Selector selector) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
+        // a heap buffer: the parser scans its array (the JDK reads through a cached direct buffer and copies)
+        ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
         while (true) {
             try {
                 synchronized (REGISTRATION) {
@@ -226,11 +267,7 @@ public class FanOut {
                                 s.channel.close();
                                 continue;
                             }
-                            buffer.flip();
-                            long now = System.currentTimeMillis();
-                            while (buffer.hasRemaining()) {
-                                s.accept(buffer.get(), now);
-                            }
+                            s.accept(buffer.array(), n, System.currentTimeMillis());
                         }
                     } catch (IOException e) {
                         if (!s.open) {
@@ -272,10 +309,14 @@ public class FanOut {
         private boolean headersDone;
         private boolean chunked;
         private long chunkLeft = -1; // -1: reading a chunk-size line
-        private final StringBuilder sseLine = new StringBuilder();
+        private long chunkSize;
+        private int sizeDigits;
+        private boolean sizeDone;
+        private byte[] sseBytes = new byte[128];
+        private int kept;
         private long pendingId = -1;
-        private String pendingEvent;
-        private String pendingData;
+        private boolean pendingGap;
+        private long pendingTime = -1;
 
         /** Whether this subscriber's events count for latency (they all count for gaps and duplicates). */
         final boolean sampled;
@@ -286,73 +327,123 @@ public class FanOut {
             this.sampled = sampled;
         }
 
-        void accept(byte b, long now) {
-            if (!headersDone) {
-                if (b == '\n') {
-                    String header = line.toString().trim();
-                    line.setLength(0);
-                    if (header.startsWith("HTTP/1.1")) {
-                        open = header.contains(" 200");
-                        refused = !open;
-                    } else if (header.toLowerCase().startsWith("transfer-encoding:") && header.toLowerCase().contains("chunked")) {
-                        chunked = true;
-                    } else if (header.isEmpty()) {
-                        headersDone = true;
+        /**
+         * The bytes read from the connection: HTTP headers, then the chunked body, whose data goes to the SSE parser
+         * a run at a time. The client has to stay much cheaper than the server it measures: byte-at-a-time
+         * StringBuilder parsing cost it ~5 µs per delivery, as much as job-service's fan-out.
+         */
+        void accept(byte[] data, int length, long now) {
+            int i = 0;
+            while (i < length) {
+                if (!headersDone) {
+                    header(data[i++]);
+                } else if (!chunked) {
+                    body(data, i, length, now);
+                    return;
+                } else if (chunkLeft < 0) {
+                    byte b = data[i++];
+                    if (b == '\n') {
+                        if (sizeDigits > 0) {
+                            chunkLeft = chunkSize;
+                        }
+                        chunkSize = 0;
+                        sizeDigits = 0;
+                        sizeDone = false;
+                    } else if (!sizeDone) {
+                        int digit = Character.digit(b, 16);
+                        if (digit < 0) {
+                            sizeDone = true; // ';' of an extension or the CR
+                        } else {
+                            chunkSize = chunkSize * 16 + digit;
+                            sizeDigits++;
+                        }
+                    }
+                } else if (chunkLeft == 0) {
+                    if (data[i++] == '\n') { // the CRLF after a chunk's data
+                        chunkLeft = -1;
                     }
                 } else {
-                    line.append((char) b);
+                    int n = (int) Math.min(chunkLeft, length - i);
+                    body(data, i, i + n, now);
+                    i += n;
+                    chunkLeft -= n;
                 }
-                return;
             }
-            if (!chunked) {
-                body(b, now);
-                return;
-            }
-            if (chunkLeft < 0) {
-                if (b == '\n') {
-                    String size = line.toString().trim();
-                    line.setLength(0);
-                    if (!size.isEmpty()) {
-                        chunkLeft = Long.parseLong(size.split(";")[0], 16);
-                    }
-                } else {
-                    line.append((char) b);
-                }
-                return;
-            }
-            if (chunkLeft == 0) {
-                // the CRLF after a chunk's data
-                if (b == '\n') {
-                    chunkLeft = -1;
-                }
-                return;
-            }
-            body(b, now);
-            chunkLeft--;
         }
 
-        private void body(byte b, long now) {
+        private void header(byte b) {
             if (b != '\n') {
-                // an unsampled subscriber keeps only "data:" of a data line: the client must stay cheaper than
-                // the server, and parsing every event's JSON for its timestamp made it the bottleneck at 10k
-                if (sampled || sseLine.length() < 5 || sseLine.charAt(0) != 'd') {
-                    sseLine.append((char) (b & 0xff));
-                }
+                line.append((char) b);
                 return;
             }
-            String text = sseLine.toString();
-            sseLine.setLength(0);
-            if (text.endsWith("\r")) {
-                text = text.substring(0, text.length() - 1);
+            String header = line.toString().trim();
+            line.setLength(0);
+            if (header.startsWith("HTTP/1.1")) {
+                open = header.contains(" 200");
+                refused = !open;
+            } else if (header.toLowerCase().startsWith("transfer-encoding:") && header.toLowerCase().contains("chunked")) {
+                chunked = true;
+            } else if (header.isEmpty()) {
+                headersDone = true;
             }
-            if (text.startsWith("id:")) {
-                pendingId = idOf(text.substring(3).trim());
-            } else if (text.startsWith("event:")) {
-                pendingEvent = text.substring(6).trim();
-            } else if (text.startsWith("data:")) {
-                pendingData = text.substring(5).trim();
-            } else if (text.isEmpty()) {
-                if ("gap".equals(pendingEvent)) {
+        }
+
+        /** SSE lines: a line's bytes are kept (only its start for an unsampled subscriber's data) until its LF. */
+        private void body(byte[] data, int from, int to, long now) {
+            int i = from;
+            while (i < to) {
+                int lf = i;
+                while (lf < to && data[lf] != '\n') {
+                    lf++;
+                }
+                keep(data, i, lf);
+                if (lf == to) {
+                    return;
+                }
+                sseLine(now);
+                kept = 0;
+                i = lf + 1;
+            }
+        }
+
+        private void keep(byte[] data, int from, int to) {
+            // an unsampled subscriber keeps a line's first bytes: enough for "id:", "event:gap" and "data:"
+            int n = sampled ? to - from : Math.min(to - from, Math.max(0, 64 - kept));
+            if (n <= 0) {
+                return;
+            }
+            if (kept + n > sseBytes.length) {
+                sseBytes = java.util.Arrays.copyOf(sseBytes, Math.max(sseBytes.length * 2, kept + n));
+            }
+            System.arraycopy(data, from, sseBytes, kept, n);
+            kept += n;
+        }
+
+        private boolean lineStarts(String prefix) {
+            if (kept < prefix.length()) {
+                return false;
+            }
+            for (int i = 0; i < prefix.length(); i++) {
+                if (sseBytes[i] != prefix.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void sseLine(long now) {
+            int length = kept > 0 && sseBytes[kept - 1] == '\r' ? kept - 1 : kept;
+            kept = length;
+            if (lineStarts("id:")) {
+                pendingId = idOf(new String(sseBytes, 3, length - 3, StandardCharsets.US_ASCII).trim());
+            } else if (lineStarts("event:")) {
+                pendingGap = length == 9 && lineStarts("event:gap");
+            } else if (lineStarts("data:")) {
+                if (sampled) {
+                    pendingTime = timestampOf(length);
+                }
+            } else if (length == 0) {
+                if (pendingGap) {
                     gapSignals++;
                 }
                 if (pendingId >= 0) {
@@ -362,16 +453,35 @@ public class FanOut {
                         lastId = pendingId;
                         idSum += pendingId;
                         events.incrementAndGet();
-                        Matcher m = TIMESTAMP.matcher(pendingData == null || !sampled ? "" : pendingData);
-                        if (m.find()) {
-                            long latency = now - Instant.parse(m.group(1)).toEpochMilli();
-                            LATENCY_MS[(int) Math.max(0, Math.min(LATENCY_MS.length - 1, latency))]++;
+                        if (pendingTime > 0) {
+                            record(now - pendingTime, now);
                         }
                     }
                 }
                 pendingId = -1;
-                pendingEvent = null;
-                pendingData = null;
+                pendingGap = false;
+                pendingTime = -1;
+            }
+        }
+
+        /** The data line's {@code "timestamp":"..."} as epoch millis, or -1. */
+        private long timestampOf(int length) {
+            String text = new String(sseBytes, 5, length - 5, StandardCharsets.UTF_8);
+            Matcher m = TIMESTAMP.matcher(text);
+            return m.find() ? Instant.parse(m.group(1)).toEpochMilli() : -1;
+        }
+
+        private static void record(long latency, long now) {
+            int bucket = (int) Math.max(0, Math.min(LATENCY_MS.length - 1, latency));
+            if (now >= measureFrom) {
+                LATENCY_MS[bucket]++;
+            }
+            long second = timelineStart == 0 ? -1 : (now - timelineStart) / 1000;
+            if (TIMELINE && second >= 0 && second < TIMELINE_MS.length) {
+                if (TIMELINE_MS[(int) second] == null) {
+                    TIMELINE_MS[(int) second] = new int[LATENCY_MS.length];
+                }
+                TIMELINE_MS[(int) second][bucket]++;
             }
         }
     }
