@@ -157,8 +157,8 @@ final class LiveChannel {
         }
     }
 
-    /** On the event loop: a batch of the fan-out; {@code shared} holds each event's chunk on the event stream. */
-    void deliver(List<StreamEvent> batch, Map<StreamEvent, ByteBuf> shared) {
+    /** On the event loop: a batch of the fan-out, with the hand-out's chunks of the event stream. */
+    void deliver(List<StreamEvent> batch, LoopFrames shared) {
         if (closed) {
             return;
         }
@@ -175,13 +175,16 @@ final class LiveChannel {
     }
 
     /** The batch's bytes count against the stream until the socket took them (or the connection failed). */
-    private void write(List<StreamEvent> batch, int bytes, Map<StreamEvent, ByteBuf> shared) {
+    private void write(List<StreamEvent> batch, int bytes, LoopFrames shared) {
         List<StreamEvent> selected = delivery.select(batch);
         if (selected.isEmpty() || !channel.isActive()) {
             account.release(bytes);
         } else {
             ByteBuf chunks;
-            if (selected.size() == 1) {
+            if (shared != null && delivery.writesSharedFrames() && selected.size() == batch.size()) {
+                // the whole batch, as the event stream frames it: one buffer shared with every stream given this batch
+                chunks = shared.whole(batch).retainedDuplicate();
+            } else if (selected.size() == 1) {
                 chunks = chunkOf(selected.get(0), shared);
             } else {
                 CompositeByteBuf composite = channel.alloc().compositeDirectBuffer(selected.size());
@@ -195,8 +198,8 @@ final class LiveChannel {
         afterBatch.run();
     }
 
-    private ByteBuf chunkOf(StreamEvent event, Map<StreamEvent, ByteBuf> shared) {
-        ByteBuf chunk = shared != null && delivery.writesSharedFrames() ? shared.get(event) : null;
+    private ByteBuf chunkOf(StreamEvent event, LoopFrames shared) {
+        ByteBuf chunk = shared != null && delivery.writesSharedFrames() ? shared.chunks.get(event) : null;
         return chunk != null ? chunk.retainedDuplicate() : SseFrames.chunk(channel.alloc(), delivery.frameOf(event));
     }
 
@@ -239,24 +242,26 @@ final class LiveChannel {
      * those is released when the last loop is done.
      */
     static void handOut(List<StreamEvent> page, Map<EventLoop, List<Handout>> byLoop) {
-        Map<StreamEvent, ByteBuf> shared = new IdentityHashMap<>(page.size() * 2);
+        Map<StreamEvent, ByteBuf> chunks = new IdentityHashMap<>(page.size() * 2);
         for (StreamEvent event : page) {
-            shared.put(event, SseFrames.chunk(ByteBufAllocator.DEFAULT, event.frame()));
+            chunks.put(event, SseFrames.chunk(ByteBufAllocator.DEFAULT, event.frame()));
         }
         AtomicInteger loopsLeft = new AtomicInteger(byLoop.size());
         Runnable loopDone = () -> {
             if (loopsLeft.decrementAndGet() == 0) {
-                shared.values().forEach(ByteBuf::release);
+                chunks.values().forEach(ByteBuf::release);
             }
         };
         byLoop.forEach((loop, handouts) -> {
             try {
                 loop.execute(() -> {
+                    LoopFrames frames = new LoopFrames(chunks);
                     try {
                         for (Handout handout : handouts) {
-                            handout.channel().deliverSafely(handout.batch(), shared);
+                            handout.channel().deliverSafely(handout.batch(), frames);
                         }
                     } finally {
+                        frames.release();
                         loopDone.run();
                     }
                 });
@@ -264,6 +269,48 @@ final class LiveChannel {
                 loopDone.run();
             }
         });
+    }
+
+    /**
+     * One event loop's buffers for a hand-out: every event's chunk (shared by the loops), and each batch's chunks
+     * joined into one buffer the first time a stream writes that whole batch. The fan-out gives every stream that
+     * wants the same events the same list, so at 10,000 streams with one filter this is one buffer, and each stream
+     * writes a single duplicate of it — not a composite of a duplicate per event (a write with one buffer, where the
+     * kernel took one per event).
+     */
+    static final class LoopFrames {
+
+        private final Map<StreamEvent, ByteBuf> chunks;
+        private final Map<List<StreamEvent>, ByteBuf> wholeBatches = new IdentityHashMap<>();
+
+        LoopFrames(Map<StreamEvent, ByteBuf> chunks) {
+            this.chunks = chunks;
+        }
+
+        ByteBuf whole(List<StreamEvent> batch) {
+            if (batch.size() == 1) {
+                return chunks.get(batch.get(0));
+            }
+            return wholeBatches.computeIfAbsent(batch, this::join);
+        }
+
+        private ByteBuf join(List<StreamEvent> batch) {
+            int size = 0;
+            for (StreamEvent event : batch) {
+                size += chunks.get(event).readableBytes();
+            }
+            ByteBuf joined = ByteBufAllocator.DEFAULT.directBuffer(size);
+            for (StreamEvent event : batch) {
+                ByteBuf chunk = chunks.get(event);
+                joined.writeBytes(chunk, chunk.readerIndex(), chunk.readableBytes());
+            }
+            return joined;
+        }
+
+        /** The loop's own references; the writes hold theirs until the socket took the bytes. */
+        void release() {
+            wholeBatches.values().forEach(ByteBuf::release);
+        }
     }
 
     /** Heartbeats: one task per event loop. */
@@ -278,7 +325,7 @@ final class LiveChannel {
     }
 
     /** One stream's failure must not cost the others on its loop their events. */
-    private void deliverSafely(List<StreamEvent> batch, Map<StreamEvent, ByteBuf> shared) {
+    private void deliverSafely(List<StreamEvent> batch, LoopFrames shared) {
         try {
             deliver(batch, shared);
         } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ import reactor.util.concurrent.Queues;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -219,19 +220,25 @@ class StreamDispatcher implements SmartInitializingSingleton, DisposableBean {
     private void deliverAll(List<StreamEvent> events) {
         synchronized (delivery) {
             Map<EventLoop, List<LiveChannel.Handout>> byLoop = null;
+            // subscribers that want the same events of the page get the same list: the live channels then write
+            // one buffer per distinct batch instead of joining the events' chunks for every stream
+            Map<BitSet, List<StreamEvent>> distinct = new HashMap<>();
             for (Subscriber subscriber : subscribers) {
-                List<StreamEvent> batch = null;
-                for (StreamEvent event : events) {
+                BitSet picked = null;
+                for (int i = 0; i < events.size(); i++) {
+                    StreamEvent event = events.get(i);
                     if (subscriber.tenant.equals(event.tenant()) && subscriber.wants.test(event)) {
-                        if (batch == null) {
-                            batch = new ArrayList<>(Math.min(events.size(), 16));
+                        if (picked == null) {
+                            picked = new BitSet(events.size());
                         }
-                        batch.add(event);
+                        picked.set(i);
                     }
                 }
-                if (batch == null) {
+                if (picked == null) {
                     continue;
                 }
+                List<StreamEvent> batch = distinct.computeIfAbsent(picked,
+                        indices -> indices.stream().mapToObj(events::get).toList());
                 if (subscriber.channel == null) {
                     offer(subscriber, batch);
                 } else {
