@@ -238,8 +238,9 @@ final class LiveChannel {
 
     /**
      * Hands a page of events to the live channels: one task per event loop, each writing to all of its streams. Each
-     * event is chunk-framed once, into a direct buffer every stream writes a duplicate of; the page's reference to
-     * those is released when the last loop is done.
+     * event is chunk-framed once, into a direct buffer every stream writes a duplicate of (each loop joins a whole
+     * batch's chunks once more, {@link LoopFrames}); the page's reference to those is released when the last loop is
+     * done.
      */
     static void handOut(List<StreamEvent> page, Map<EventLoop, List<Handout>> byLoop) {
         Map<StreamEvent, ByteBuf> chunks = new IdentityHashMap<>(page.size() * 2);
@@ -275,8 +276,8 @@ final class LiveChannel {
      * One event loop's buffers for a hand-out: every event's chunk (shared by the loops), and each batch's chunks
      * joined into one buffer the first time a stream writes that whole batch. The fan-out gives every stream that
      * wants the same events the same list, so at 10,000 streams with one filter this is one buffer, and each stream
-     * writes a single duplicate of it — not a composite of a duplicate per event (a write with one buffer, where the
-     * kernel took one per event).
+     * writes a single duplicate of it: one {@code send} of one buffer, where a composite of a duplicate per event was
+     * a {@code writev} with an entry per event (docs/benchmarks.md, tenth sitting).
      */
     static final class LoopFrames {
 
