@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  *
  * All subscribers connect first; then runs are created for WARMUP (default 5) + the given seconds; then it waits a
  * few seconds for the last events. Latency counts from the end of the warm-up (both JVMs compile their hot paths
- * for the full load meanwhile); gaps and duplicates count throughout. TIMELINE=1 prints latency per second. One thread drives every connection with a non-blocking selector (HTTP/1.1, chunked), so the
- * client itself stays cheap next to the service. Each subscriber checks that ids strictly increase
+ * for the full load meanwhile); gaps and duplicates count throughout. TIMELINE=1 prints latency per second.
+ * One thread drives every connection with a non-blocking selector (HTTP/1.1, chunked), so the client itself stays
+ * cheap next to the service. Each subscriber checks that ids strictly increase
  * (duplicates), and every subscriber must receive exactly the events the most complete one received (gaps).
  * Latency is arrival time minus the event's "timestamp" (when the executor or job-service produced it), taken
  * for every event of every LATENCY_SAMPLE-th subscriber (default 10; 1 times all, at a client cost that becomes
@@ -47,7 +48,7 @@ import java.util.regex.Pattern;
 public class FanOut {
 
     private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":\"([^\"]+)\"");
-    private static final long[] LATENCY_MS = new long[120_001];
+    private static final int[] LATENCY_MS = new int[120_001];
     private static final Object REGISTRATION = new Object();
     /** Every LATENCY_SAMPLE-th subscriber's events are timed: all of their events, a tenth of the streams. */
     private static final int LATENCY_SAMPLE = Integer.parseInt(System.getenv().getOrDefault("LATENCY_SAMPLE", "10"));
@@ -181,15 +182,15 @@ public class FanOut {
         System.out.printf("deliveries %d, duplicates %d, subscribers missing events %d (%d events), gap signals %d%n",
                 deliveries, duplicates, incomplete, gaps, gapEvents);
         System.out.printf("latency (after a %d s warm-up at the full load) ms: p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n",
-                WARMUP, percentile(0.50), percentile(0.90),
-                percentile(0.99), percentile(0.999), percentile(1.0));
+                WARMUP, percentile(LATENCY_MS, 0.50), percentile(LATENCY_MS, 0.90),
+                percentile(LATENCY_MS, 0.99), percentile(LATENCY_MS, 0.999), percentile(LATENCY_MS, 1.0));
         System.out.printf("client I/O thread CPU %.1f s%n", clientCpu);
         if (TIMELINE) {
             for (int second = 0; second < TIMELINE_MS.length; second++) {
                 if (TIMELINE_MS[second] != null) {
                     int[] counts = TIMELINE_MS[second];
-                    System.out.printf("  second %3d: p50 %5d  p99 %5d  max %5d ms%n", second, percentileOf(counts, 0.5),
-                            percentileOf(counts, 0.99), percentileOf(counts, 1.0));
+                    System.out.printf("  second %3d: p50 %5d  p99 %5d  max %5d ms%n", second, percentile(counts, 0.5),
+                            percentile(counts, 0.99), percentile(counts, 1.0));
                 }
             }
         }
@@ -216,7 +217,8 @@ public class FanOut {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
-    private static int percentileOf(int[] counts, double p) {
+    /** The latency in ms below which the fraction {@code p} of the counted events arrived (-1 when none). */
+    private static int percentile(int[] counts, double p) {
         long total = 0;
         for (int c : counts) {
             total += c;
@@ -225,22 +227,6 @@ public class FanOut {
         long seen = 0;
         for (int ms = 0; ms < counts.length; ms++) {
             seen += counts[ms];
-            if (seen >= wanted && wanted > 0) {
-                return ms;
-            }
-        }
-        return -1;
-    }
-
-    private static long percentile(double p) {
-        long total = 0;
-        for (long c : LATENCY_MS) {
-            total += c;
-        }
-        long wanted = (long) Math.ceil(total * p);
-        long seen = 0;
-        for (int ms = 0; ms < LATENCY_MS.length; ms++) {
-            seen += LATENCY_MS[ms];
             if (seen >= wanted && wanted > 0) {
                 return ms;
             }
