@@ -16,7 +16,7 @@ FLOOR_PORT=${FLOOR_PORT:-9092}
 classpath=$(mktemp)
 trap 'rm -f "$classpath"' EXIT
 # the gateway's own versions of Reactor Netty, Reactor and Netty
-(cd "$ROOT" && ./mvnw -q -B -o -pl gateway dependency:build-classpath -Dmdep.outputFile="$classpath" >/dev/null)
+(cd "$ROOT" && ./mvnw -q -B -pl gateway dependency:build-classpath -Dmdep.outputFile="$classpath" >/dev/null)
 java -Xmx256m -XX:+UseSerialGC -XX:+IgnoreUnrecognizedVMOptions --enable-native-access=ALL-UNNAMED \
      -cp "$(cat "$classpath")" "$HERE/BareProxy.java" "$FLOOR_PORT" "$DIRECT" &
 proxy=$!
